@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatMvc.Tests.Infrastructure;
+
+// The real app over real servers: SQLite with the in-process cache, or MariaDB with Redis.
+public abstract class ChatAppFactory : WebApplicationFactory<Program>
+{
+    private readonly string mailFolder = Directory.CreateTempSubdirectory("chatmvc-mail-").FullName;
+
+    protected ChatAppFactory(Engine engine)
+    {
+        Database = new TestDatabase(engine);
+        RedisInstanceName = $"test:{Guid.NewGuid():N}:";
+    }
+
+    public TestDatabase Database { get; }
+
+    public Engine Engine => Database.Engine;
+
+    public string MailFolder => mailFolder;
+
+    public string RedisInstanceName { get; }
+
+    // Overridable so a test can point the app at a Redis it controls.
+    protected virtual string? RedisConfiguration => Engine == Engine.MariaDb ? TestServers.Redis : null;
+
+    public override string ToString() => Engine.ToString();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Database.Provider.ToString(),
+            ["ConnectionStrings:Chat"] = Database.ConnectionString,
+            ["Redis:Configuration"] = RedisConfiguration ?? string.Empty,
+            ["Redis:InstanceName"] = RedisInstanceName,
+            ["Email:PickupDirectory"] = mailFolder,
+        }));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Database.Dispose();
+            Directory.Delete(mailFolder, recursive: true);
+        }
+    }
+}
+
+public sealed class SqliteApp() : ChatAppFactory(Engine.Sqlite);
+
+public sealed class MariaDbApp() : ChatAppFactory(Engine.MariaDb);

@@ -1,0 +1,132 @@
+using System.Net;
+using AngleSharp;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ChatMvc.Tests.Infrastructure;
+
+// A person's browser without JavaScript: keeps cookies, follows redirects by hand, reads pages with
+// AngleSharp and submits forms with the values (and antiforgery token) the page holds.
+public sealed class WebClient : IDisposable
+{
+    private static readonly HtmlParser Parser = new();
+    private readonly HttpClient http;
+
+    public WebClient(WebApplicationFactory<Program> factory)
+    {
+        http = factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+        });
+    }
+
+    public HttpClient Http => http;
+
+    public Uri? LastUrl { get; private set; }
+
+    public async Task<Page> GetAsync(string url)
+    {
+        var response = await http.GetAsync(url);
+        return await FollowAsync(response, url);
+    }
+
+    // Fills the form found by selector (default: the first form in main) and submits it like a browser would.
+    public async Task<Page> SubmitAsync(Page page, IDictionary<string, string> values, string formSelector = "main form", string? submitter = null)
+    {
+        var form = page.Document.QuerySelector(formSelector) as IHtmlFormElement
+            ?? throw new InvalidOperationException($"No form matches '{formSelector}' on {page.Url}.");
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.Elements)
+        {
+            switch (element)
+            {
+                case IHtmlInputElement input when !string.IsNullOrEmpty(input.Name):
+                    if (input.Type is "submit" or "button" or "image" or "file")
+                    {
+                        continue;
+                    }
+
+                    if (input.Type is "checkbox" or "radio")
+                    {
+                        if (values.TryGetValue(input.Name, out var chosen) ? chosen == input.Value : input.IsChecked)
+                        {
+                            fields.Add(new(input.Name, input.Value));
+                        }
+
+                        continue;
+                    }
+
+                    fields.Add(new(input.Name, values.TryGetValue(input.Name, out var value) ? value : input.Value));
+                    break;
+                case IHtmlTextAreaElement area when !string.IsNullOrEmpty(area.Name):
+                    fields.Add(new(area.Name, values.TryGetValue(area.Name, out var text) ? text : area.Value));
+                    break;
+                case IHtmlSelectElement select when !string.IsNullOrEmpty(select.Name):
+                    fields.Add(new(select.Name, values.TryGetValue(select.Name, out var option) ? option : select.Value ?? string.Empty));
+                    break;
+            }
+        }
+
+        foreach (var (name, value) in values)
+        {
+            if (!fields.Any(f => f.Key == name) && !form.Elements.Any(e => e.GetAttribute("name") == name))
+            {
+                throw new InvalidOperationException($"The form on {page.Url} has no field named '{name}'.");
+            }
+        }
+
+        if (submitter is not null)
+        {
+            var button = form.QuerySelector(submitter)
+                ?? throw new InvalidOperationException($"No submit button '{submitter}' in the form on {page.Url}.");
+            if (button.GetAttribute("name") is { Length: > 0 } buttonName)
+            {
+                fields.Add(new(buttonName, button.GetAttribute("value") ?? string.Empty));
+            }
+        }
+
+        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : page.Url;
+        var target = new Uri(new Uri(http.BaseAddress!, page.Url), action);
+        var response = await http.PostAsync(target, new FormUrlEncodedContent(fields));
+        return await FollowAsync(response, target.PathAndQuery);
+    }
+
+    public async Task<Page> PostAsync(string url, IDictionary<string, string> values)
+    {
+        var response = await http.PostAsync(url, new FormUrlEncodedContent(values));
+        return await FollowAsync(response, url);
+    }
+
+    private async Task<Page> FollowAsync(HttpResponseMessage response, string url)
+    {
+        var redirects = 0;
+        while (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther
+               or HttpStatusCode.RedirectKeepVerb or HttpStatusCode.MovedPermanently)
+        {
+            if (++redirects > 10)
+            {
+                throw new InvalidOperationException($"Too many redirects from {url}.");
+            }
+
+            var location = response.Headers.Location!;
+            url = location.IsAbsoluteUri ? location.PathAndQuery : new Uri(new Uri(http.BaseAddress!, url), location).PathAndQuery;
+            response = await http.GetAsync(url);
+        }
+
+        var html = await response.Content.ReadAsStringAsync();
+        LastUrl = new Uri(http.BaseAddress!, url);
+        var document = await Parser.ParseDocumentAsync(html);
+        return new Page(response.StatusCode, url, document, response);
+    }
+
+    public void Dispose() => http.Dispose();
+}
+
+public sealed record Page(HttpStatusCode Status, string Url, IHtmlDocument Document, HttpResponseMessage Response)
+{
+    public string Path => Url.Split('?')[0];
+
+    public string MainText => Document.QuerySelector("main")?.TextContent ?? string.Empty;
+}

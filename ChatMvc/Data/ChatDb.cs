@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using MySql.Data.MySqlClient;
+
+namespace ChatMvc.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    // Folder of the migrations/ tree; defaults to the copy shipped next to the app.
+    public string? MigrationsPath { get; set; }
+}
+
+// The one way the app reaches its database. Every connection is opened here, which is what lets tests
+// prove that a code path ran no SQL at all.
+public sealed class ChatDb
+{
+    private readonly string connectionString;
+    private long openCount;
+
+    public ChatDb(IOptions<DatabaseOptions> options, IConfiguration configuration, IHostEnvironment environment)
+        : this(options.Value.Provider, configuration.GetConnectionString("Chat"), environment.ContentRootPath)
+    {
+        MigrationsPath = options.Value.MigrationsPath ?? Path.Combine(AppContext.BaseDirectory, "migrations");
+    }
+
+    public ChatDb(DatabaseProvider provider, string? connectionString, string contentRoot)
+    {
+        Dialect = SqlDialect.For(provider);
+        this.connectionString = provider == DatabaseProvider.MySql
+            ? MySqlConnectionString(connectionString)
+            : SqliteConnectionString(connectionString, contentRoot);
+        MigrationsPath = Path.Combine(AppContext.BaseDirectory, "migrations");
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public string MigrationsPath { get; init; }
+
+    public long OpenCount => Interlocked.Read(ref openCount);
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref openCount);
+        if (Dialect.Provider == DatabaseProvider.MySql)
+        {
+            var connection = new MySqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            // MySql.Data 8.0.16 cannot decode utf8mb3 result metadata from MariaDB / MySQL 8 without this.
+            await connection.ExecuteAsync("SET character_set_results=utf8mb4");
+            return connection;
+        }
+
+        var sqlite = new SqliteConnection(connectionString);
+        await sqlite.OpenAsync(cancellationToken);
+        return sqlite;
+    }
+
+    private static string MySqlConnectionString(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException(
+                "Database:Provider is MySql but ConnectionStrings:Chat is empty. Set ConnectionStrings__Chat, "
+                + "for example \"Server=127.0.0.1;Database=chat;User ID=chat;Password=...\".");
+        }
+
+        var builder = new MySqlConnectionStringBuilder(configured)
+        {
+            Pooling = true,
+            CharacterSet = "utf8mb4",
+            AllowUserVariables = true,
+        };
+        return builder.ConnectionString;
+    }
+
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? "Data Source=App_Data/chat.db"
+            : configured);
+        if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        }
+
+        var folder = Path.GetDirectoryName(builder.DataSource);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        builder.ForeignKeys = true;
+        builder.Pooling = true;
+        builder.DefaultTimeout = 30;
+        return builder.ConnectionString;
+    }
+}

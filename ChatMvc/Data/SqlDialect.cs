@@ -1,0 +1,118 @@
+using System.Data.Common;
+using Dapper;
+
+namespace ChatMvc.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    MySql,
+}
+
+// Every difference between the two engines lives here, so queries elsewhere stay plain SQL.
+public abstract class SqlDialect
+{
+    public static SqlDialect For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.MySql => new MySqlDialect(),
+        _ => new SqliteDialect(),
+    };
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public abstract string MigrationsFolder { get; }
+
+    // Appends what makes an INSERT answer the new row's id as a single scalar.
+    public abstract string InsertReturningId(string insertSql);
+
+    // An INSERT that silently does nothing when a unique key already holds the row.
+    public abstract string InsertIgnore(string table, string columns, string values);
+
+    // An INSERT that updates the listed columns when the unique key already exists.
+    public abstract string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns);
+
+    // Holds a named lock across processes until the returned handle is disposed.
+    // On SQLite the lock is a write transaction: work done under it commits only after Complete().
+    public abstract Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout);
+
+    public abstract string CreateSchemaHistoryTable { get; }
+}
+
+public sealed class MySqlDialect : SqlDialect
+{
+    public override DatabaseProvider Provider => DatabaseProvider.MySql;
+
+    public override string MigrationsFolder => "mysql";
+
+    public override string InsertReturningId(string insertSql) => insertSql.TrimEnd(' ', ';', '\n') + "; SELECT LAST_INSERT_ID();";
+
+    public override string InsertIgnore(string table, string columns, string values) =>
+        $"INSERT IGNORE INTO {table} ({columns}) VALUES ({values})";
+
+    public override string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) ON DUPLICATE KEY UPDATE "
+        + string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
+
+    public override async Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout)
+    {
+        var got = await connection.ExecuteScalarAsync<long?>(
+            "SELECT GET_LOCK(@name, @seconds)", new { name, seconds = (int)timeout.TotalSeconds });
+        if (got != 1)
+        {
+            throw new TimeoutException($"Could not take the database lock '{name}' within {timeout.TotalSeconds} s.");
+        }
+
+        return new DatabaseLock(_ => connection.ExecuteAsync("SELECT RELEASE_LOCK(@name)", new { name }));
+    }
+
+    public override string CreateSchemaHistoryTable => """
+        CREATE TABLE IF NOT EXISTS schema_history (
+            version INT NOT NULL PRIMARY KEY,
+            name VARCHAR(200) NOT NULL,
+            checksum CHAR(64) NOT NULL,
+            applied_at BIGINT NOT NULL
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+        """;
+}
+
+public sealed class SqliteDialect : SqlDialect
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override string MigrationsFolder => "sqlite";
+
+    public override string InsertReturningId(string insertSql) => insertSql.TrimEnd(' ', ';', '\n') + " RETURNING id;";
+
+    public override string InsertIgnore(string table, string columns, string values) =>
+        $"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({values})";
+
+    public override string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({keyColumns}) DO UPDATE SET "
+        + string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
+
+    // SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock, waiting up to the
+    // busy timeout. It is issued as plain SQL so later commands on the connection need no transaction object.
+    public override async Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout)
+    {
+        await connection.ExecuteAsync("BEGIN IMMEDIATE");
+        return new DatabaseLock(completed => connection.ExecuteAsync(completed ? "COMMIT" : "ROLLBACK"));
+    }
+
+    public override string CreateSchemaHistoryTable => """
+        CREATE TABLE IF NOT EXISTS schema_history (
+            version INTEGER NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        )
+        """;
+}
+
+public sealed class DatabaseLock(Func<bool, Task> release) : IAsyncDisposable
+{
+    private bool completed;
+
+    public void Complete() => completed = true;
+
+    public async ValueTask DisposeAsync() => await release(completed);
+}

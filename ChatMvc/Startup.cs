@@ -1,0 +1,52 @@
+using ChatMvc.Accounts;
+using ChatMvc.Caching;
+using ChatMvc.Data;
+using ChatMvc.Health;
+
+namespace ChatMvc;
+
+public static class Startup
+{
+    public static IServiceCollection AddChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatDb>();
+        services.AddSingleton<Migrator>();
+        services.AddChatCache(configuration);
+        services.AddChatAccounts(configuration);
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<CacheHealthCheck>("cache");
+
+        services.AddControllersWithViews(options =>
+            options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+        services.AddRazorPages();
+        // htmx sends the token in this header on every request (see _Layout's hx-headers).
+        services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+        return services;
+    }
+
+    public static WebApplication UseChat(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Home/Error");
+        }
+
+        app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = HealthEndpoint.WriteAsync,
+        });
+        app.MapControllerRoute(name: "default", pattern: "{controller=Home}/{action=Index}/{id?}");
+        app.MapRazorPages();
+        return app;
+    }
+}
