@@ -1,5 +1,6 @@
 using ChatMvc.Accounts;
 using ChatMvc.Caching;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Health;
 
@@ -15,6 +16,11 @@ public static class Startup
         services.AddSingleton<Migrator>();
         services.AddChatCache(configuration);
         services.AddChatAccounts(configuration);
+        services.AddSingleton<ConversationQueries>();
+        services.AddSingleton<MessageQueries>();
+        services.AddSingleton<PeopleQueries>();
+        services.AddSingleton<ConversationCache>();
+        services.AddSingleton<ChatWindowUpdates>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -32,10 +38,10 @@ public static class Startup
     {
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/Home/Error");
+            app.UseExceptionHandler("/error");
         }
 
-        app.UseStatusCodePagesWithReExecute("/Home/Status/{0}");
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
@@ -45,7 +51,7 @@ public static class Startup
         {
             ResponseWriter = HealthEndpoint.WriteAsync,
         });
-        app.MapControllerRoute(name: "default", pattern: "{controller=Home}/{action=Index}/{id?}");
+        app.MapControllers();
         app.MapRazorPages();
         return app;
     }

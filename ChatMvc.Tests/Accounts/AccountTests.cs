@@ -20,8 +20,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Registering_signs_the_person_in_and_stores_the_user_with_a_display_name()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser("Zoë Ünicode");
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser("Zoë Ünicode");
 
         var page = await client.RegisterAsync(user);
 
@@ -37,8 +37,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Registering_without_a_display_name_shows_the_error_and_stores_nothing()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser("   ");
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser("   ");
 
         var page = await client.RegisterAsync(user);
 
@@ -50,8 +50,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task A_registered_user_can_sign_out_and_sign_in_again()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
 
         var signedOut = await client.SignOutAsync();
@@ -66,8 +66,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task A_wrong_password_is_refused_with_a_message()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
         await client.SignOutAsync();
 
@@ -80,8 +80,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
         await client.SignOutAsync();
 
@@ -100,8 +100,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Two_factor_sign_in_works_with_an_authenticator_code_and_with_a_recovery_code()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
 
         var enable = await client.GetAsync("/Identity/Account/Manage/EnableAuthenticator");
@@ -134,8 +134,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Downloading_personal_data_returns_the_users_own_fields()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser("Bo Download");
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser("Bo Download");
         await client.RegisterAsync(user);
 
         var page = await client.GetAsync("/Identity/Account/Manage/PersonalData");
@@ -155,8 +155,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Deleting_personal_data_removes_the_user()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
         Assert.Equal(1, await CountUsersAsync(user.Email));
 
@@ -172,8 +172,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Forgot_password_writes_a_reset_link_to_the_pickup_folder_and_the_link_resets_the_password()
     {
-        using var client = new WebClient(app);
-        var user = Accounts.NewUser();
+        using var client = new WebSession(app);
+        var user = AccountSteps.NewUser();
         await client.RegisterAsync(user);
         await client.SignOutAsync();
 
@@ -200,8 +200,8 @@ public abstract class AccountTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Data_protection_keys_are_kept_in_the_database()
     {
-        using var client = new WebClient(app);
-        await client.RegisterAsync(Accounts.NewUser());
+        using var client = new WebSession(app);
+        await client.RegisterAsync(AccountSteps.NewUser());
 
         var db = app.Services.GetRequiredService<ChatDb>();
         await using var connection = await db.OpenAsync();

@@ -28,8 +28,8 @@ public sealed class AccountPagesBrowserTests(BrowserFixture browser) : IClassFix
         await page.GotoAsync("/Identity/Account/Register");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Display name").FillAsync("Keyboard Kim");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Accounts.Password);
-        await page.GetByLabel("Confirm password").FillAsync(Accounts.Password);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(AccountSteps.Password);
+        await page.GetByLabel("Confirm password").FillAsync(AccountSteps.Password);
         await page.GetByLabel("Confirm password").PressAsync("Enter");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
@@ -39,7 +39,7 @@ public sealed class AccountPagesBrowserTests(BrowserFixture browser) : IClassFix
 
         await page.GotoAsync("/Identity/Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Accounts.Password);
+        await page.GetByLabel("Password").FillAsync(AccountSteps.Password);
         await page.GetByLabel("Password").PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }

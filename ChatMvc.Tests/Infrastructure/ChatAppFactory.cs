@@ -47,7 +47,10 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Database.Dispose();
-            Directory.Delete(mailFolder, recursive: true);
+            if (Directory.Exists(mailFolder))
+            {
+                Directory.Delete(mailFolder, recursive: true);
+            }
         }
     }
 }

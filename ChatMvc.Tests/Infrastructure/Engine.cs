@@ -26,13 +26,7 @@ public sealed class TestDatabase : IDisposable
         }
 
         mySqlDatabase = "chat_test_" + Guid.NewGuid().ToString("N")[..12];
-        using (var connection = new MySqlConnection(TestServers.MySql))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"CREATE DATABASE `{mySqlDatabase}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci";
-            command.ExecuteNonQuery();
-        }
+        ExecuteOnServer($"CREATE DATABASE `{mySqlDatabase}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
 
         ConnectionString = new MySqlConnectionStringBuilder(TestServers.MySql) { Database = mySqlDatabase }.ConnectionString;
     }
@@ -53,17 +47,23 @@ public sealed class TestDatabase : IDisposable
     {
         if (mySqlDatabase is not null)
         {
-            using var connection = new MySqlConnection(TestServers.MySql);
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"DROP DATABASE IF EXISTS `{mySqlDatabase}`";
-            command.ExecuteNonQuery();
+            ExecuteOnServer($"DROP DATABASE IF EXISTS `{mySqlDatabase}`");
         }
 
-        if (folder is not null)
+        if (folder is not null && Directory.Exists(folder))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static void ExecuteOnServer(string sql)
+    {
+        using var connection = new MySqlConnection(TestServers.MySql);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // MySql.Data 8.0.16 cannot read MariaDB's utf8mb3 metadata without this (as in ChatDb).
+        command.CommandText = "SET character_set_results=utf8mb4; " + sql;
+        command.ExecuteNonQuery();
     }
 }

@@ -1,65 +1,157 @@
-using System.Collections.Concurrent;
-
 namespace ChatMvc.Caching;
 
-// The embedded default: the same contract as Redis, for a single process.
+// The embedded default: the same contract as Redis, for a single process. One lock keeps the compound
+// operations atomic, as Lua scripts do on Redis; the cache is small and the critical sections tiny.
 public sealed class MemoryCacheStore(TimeProvider time) : ICacheStore
 {
-    private readonly ConcurrentDictionary<string, Entry> entries = new();
+    private readonly Dictionary<string, Entry> entries = [];
+    private readonly Lock gate = new();
 
-    public Task<string?> GetAsync(string key) => Task.FromResult(Read(key) as string);
+    public Task<string?> GetAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Read(key) as string);
+        }
+    }
 
-    public Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys) =>
-        Task.FromResult<IReadOnlyList<string?>>(keys.Select(k => Read(k) as string).ToList());
+    public Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<string?>>(keys.Select(k => Read(k) as string).ToList());
+        }
+    }
 
     public Task SetAsync(string key, string value, TimeSpan? expiry = null)
     {
-        entries[key] = new Entry(value, expiry is null ? null : time.GetUtcNow() + expiry);
-        return Task.CompletedTask;
-    }
-
-    public Task<long> IncrementAsync(string key)
-    {
-        var entry = entries.AddOrUpdate(
-            key,
-            _ => new Entry("1", null),
-            (_, old) => new Entry((long.Parse(old.Value as string ?? "0") + 1).ToString(), old.ExpiresAt));
-        return Task.FromResult(long.Parse((string)entry.Value));
-    }
-
-    public Task DeleteAsync(params string[] keys)
-    {
-        foreach (var key in keys)
+        lock (gate)
         {
-            entries.TryRemove(key, out _);
+            entries[key] = new Entry(value, expiry is null ? null : time.GetUtcNow() + expiry);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task ListAppendAsync(string key, string value, int keepLast)
+    public Task<long> IncrementAsync(string key)
     {
-        entries.AddOrUpdate(
-            key,
-            _ => new Entry(new[] { value }, null),
-            (_, old) =>
+        lock (gate)
+        {
+            return Task.FromResult(Increment(key));
+        }
+    }
+
+    public Task DeleteAsync(params string[] keys)
+    {
+        lock (gate)
+        {
+            foreach (var key in keys)
             {
-                var list = (old.Value as string[] ?? []).Append(value).ToArray();
-                return new Entry(list.Length > keepLast ? list[^keepLast..] : list, old.ExpiresAt);
-            });
+                entries.Remove(key);
+            }
+        }
+
         return Task.CompletedTask;
     }
 
-    public Task ListReplaceAsync(string key, IReadOnlyList<string> values)
+    public Task<IReadOnlyList<string>> ListAllAsync(string key)
     {
-        entries[key] = new Entry(values.ToArray(), null);
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<string>>((Read(key) as List<string>)?.ToList() ?? []);
+        }
+    }
+
+    public Task<(string? Value, IReadOnlyList<string> List)> GetWithListAsync(string key, string listKey)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<(string?, IReadOnlyList<string>)>(
+                (Read(key) as string, (Read(listKey) as List<string>)?.ToList() ?? []));
+        }
+    }
+
+    public Task<long> GetGenerationAsync(string generationKey)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(long.Parse(Read(generationKey) as string ?? "0"));
+        }
+    }
+
+    public Task<bool> StoreIfGenerationAsync(
+        string generationKey, long expectedGeneration, IReadOnlyDictionary<string, string> values,
+        string? listKey = null, IReadOnlyList<string>? list = null)
+    {
+        lock (gate)
+        {
+            if (long.Parse(Read(generationKey) as string ?? "0") != expectedGeneration)
+            {
+                return Task.FromResult(false);
+            }
+
+            foreach (var (key, value) in values)
+            {
+                entries[key] = new Entry(value, null);
+            }
+
+            if (listKey is not null)
+            {
+                entries[listKey] = new Entry((list ?? []).ToList(), null);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task AppendIfNewerAsync(string generationKey, string headKey, string listKey, long id, string item, int keep)
+    {
+        lock (gate)
+        {
+            Increment(generationKey);
+            var head = (Read(headKey) as string)?.Split(':');
+            if (head is [var last, var counter] && id > long.Parse(last) && Read(listKey) is List<string> list)
+            {
+                list.Add(item);
+                if (list.Count > keep)
+                {
+                    list.RemoveRange(0, list.Count - keep);
+                }
+
+                entries[headKey] = new Entry($"{id}:{counter}", null);
+            }
+            else
+            {
+                entries.Remove(headKey);
+                entries.Remove(listKey);
+            }
+        }
+
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> ListAllAsync(string key) =>
-        Task.FromResult<IReadOnlyList<string>>(Read(key) as string[] ?? []);
+    public Task InvalidateAsync(string generationKey, params string[] keys)
+    {
+        lock (gate)
+        {
+            Increment(generationKey);
+            foreach (var key in keys)
+            {
+                entries.Remove(key);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task PingAsync() => Task.CompletedTask;
+
+    private long Increment(string key)
+    {
+        var next = long.Parse(Read(key) as string ?? "0") + 1;
+        entries[key] = new Entry(next.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        return next;
+    }
 
     private object? Read(string key)
     {
@@ -70,7 +162,7 @@ public sealed class MemoryCacheStore(TimeProvider time) : ICacheStore
 
         if (entry.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
-            entries.TryRemove(key, out _);
+            entries.Remove(key);
             return null;
         }
 

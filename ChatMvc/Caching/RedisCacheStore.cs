@@ -14,9 +14,50 @@ public sealed class RedisOptions
     public string InstanceName { get; set; } = "chat:";
 }
 
-// One multiplexer for the whole process, as StackExchange.Redis intends.
+// One multiplexer for the whole process, as StackExchange.Redis intends. The compound operations are
+// Lua scripts so each runs atomically on the server.
 public sealed class RedisCacheStore : ICacheStore, IDisposable
 {
+    private const string StoreIfGenerationScript = """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current ~= tonumber(ARGV[1]) then return 0 end
+        local count = tonumber(ARGV[2])
+        for i = 1, count do
+            redis.call('SET', KEYS[1 + i], ARGV[2 + i])
+        end
+        if ARGV[3 + count] == '1' then
+            local listKey = KEYS[2 + count]
+            redis.call('DEL', listKey)
+            for i = 4 + count, #ARGV do
+                redis.call('RPUSH', listKey, ARGV[i])
+            end
+        end
+        return 1
+        """;
+
+    private const string AppendIfNewerScript = """
+        redis.call('INCR', KEYS[1])
+        local head = redis.call('GET', KEYS[2])
+        local last, counter
+        if head then last, counter = string.match(head, '^(%d+):(%d+)$') end
+        if last and tonumber(ARGV[1]) > tonumber(last) and (tonumber(last) == 0 or redis.call('EXISTS', KEYS[3]) == 1) then
+            redis.call('RPUSH', KEYS[3], ARGV[2])
+            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+            redis.call('SET', KEYS[2], ARGV[1] .. ':' .. counter)
+        else
+            redis.call('DEL', KEYS[2], KEYS[3])
+        end
+        return 1
+        """;
+
+    private const string InvalidateScript = """
+        redis.call('INCR', KEYS[1])
+        for i = 2, #KEYS do
+            redis.call('DEL', KEYS[i])
+        end
+        return 1
+        """;
+
     private readonly ConnectionMultiplexer multiplexer;
     private readonly RedisKey prefix;
 
@@ -47,31 +88,55 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
 
     public Task DeleteAsync(params string[] keys) => Db.KeyDeleteAsync(keys.Select(k => (RedisKey)k).ToArray());
 
-    public async Task ListAppendAsync(string key, string value, int keepLast)
-    {
-        var transaction = Db.CreateTransaction();
-        _ = transaction.ListRightPushAsync(key, value);
-        _ = transaction.ListTrimAsync(key, -keepLast, -1);
-        await transaction.ExecuteAsync();
-    }
-
-    public async Task ListReplaceAsync(string key, IReadOnlyList<string> values)
-    {
-        var transaction = Db.CreateTransaction();
-        _ = transaction.KeyDeleteAsync(key);
-        if (values.Count > 0)
-        {
-            _ = transaction.ListRightPushAsync(key, values.Select(v => (RedisValue)v).ToArray());
-        }
-
-        await transaction.ExecuteAsync();
-    }
-
     public async Task<IReadOnlyList<string>> ListAllAsync(string key)
     {
         var values = await Db.ListRangeAsync(key);
         return values.Select(v => (string)v!).ToList();
     }
+
+    public async Task<(string? Value, IReadOnlyList<string> List)> GetWithListAsync(string key, string listKey)
+    {
+        var transaction = Db.CreateTransaction();
+        var value = transaction.StringGetAsync(key);
+        var list = transaction.ListRangeAsync(listKey);
+        await transaction.ExecuteAsync();
+        return (await value, (await list).Select(v => (string)v!).ToList());
+    }
+
+    public async Task<long> GetGenerationAsync(string generationKey)
+    {
+        var value = await Db.StringGetAsync(generationKey);
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    public async Task<bool> StoreIfGenerationAsync(
+        string generationKey, long expectedGeneration, IReadOnlyDictionary<string, string> values,
+        string? listKey = null, IReadOnlyList<string>? list = null)
+    {
+        var keys = new List<RedisKey> { generationKey };
+        keys.AddRange(values.Keys.Select(k => (RedisKey)k));
+        var args = new List<RedisValue> { expectedGeneration, values.Count };
+        args.AddRange(values.Values.Select(v => (RedisValue)v));
+        if (listKey is not null)
+        {
+            keys.Add(listKey);
+            args.Add("1");
+            args.AddRange((list ?? []).Select(v => (RedisValue)v));
+        }
+        else
+        {
+            args.Add("0");
+        }
+
+        var stored = await Db.ScriptEvaluateAsync(StoreIfGenerationScript, [.. keys], [.. args]);
+        return (long)stored == 1;
+    }
+
+    public Task AppendIfNewerAsync(string generationKey, string headKey, string listKey, long id, string item, int keep) =>
+        Db.ScriptEvaluateAsync(AppendIfNewerScript, [generationKey, headKey, listKey], [id, item, keep]);
+
+    public Task InvalidateAsync(string generationKey, params string[] keys) =>
+        Db.ScriptEvaluateAsync(InvalidateScript, [generationKey, .. keys.Select(k => (RedisKey)k)]);
 
     public Task PingAsync() => Db.PingAsync();
 

@@ -3,16 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatMvc.Controllers;
 
+[AllowAnonymous]
 public class HomeController : Controller
 {
-    [Authorize]
-    public IActionResult Index() => View();
-
-    [AllowAnonymous]
+    [Route("/error")]
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
     public IActionResult Error() => View();
 
-    [AllowAnonymous]
-    [Route("/Home/Status/{code:int}")]
+    [Route("/status/{code:int}")]
     public IActionResult Status(int code) => View(code);
 }

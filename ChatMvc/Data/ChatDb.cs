@@ -23,6 +23,12 @@ public sealed class ChatDb
     private readonly string connectionString;
     private long openCount;
 
+    static ChatDb()
+    {
+        // Columns are snake_case; C# properties PascalCase.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
     public ChatDb(IOptions<DatabaseOptions> options, IConfiguration configuration, IHostEnvironment environment)
         : this(options.Value.Provider, configuration.GetConnectionString("Chat"), environment.ContentRootPath)
     {

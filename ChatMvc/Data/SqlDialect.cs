@@ -36,6 +36,9 @@ public abstract class SqlDialect
     public abstract Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout);
 
     public abstract string CreateSchemaHistoryTable { get; }
+
+    // True when the error is a unique-key violation, i.e. another request stored the same row first.
+    public abstract bool IsUniqueViolation(DbException error);
 }
 
 public sealed class MySqlDialect : SqlDialect
@@ -73,6 +76,9 @@ public sealed class MySqlDialect : SqlDialect
             applied_at BIGINT NOT NULL
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
         """;
+
+    public override bool IsUniqueViolation(DbException error) =>
+        error is MySql.Data.MySqlClient.MySqlException { Number: 1062 };
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -106,6 +112,10 @@ public sealed class SqliteDialect : SqlDialect
             applied_at INTEGER NOT NULL
         )
         """;
+
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    public override bool IsUniqueViolation(DbException error) =>
+        error is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 }
 
 public sealed class DatabaseLock(Func<bool, Task> release) : IAsyncDisposable

@@ -78,6 +78,8 @@ CREATE TABLE conversations (
     created_at BIGINT NOT NULL,
     last_activity_at BIGINT NOT NULL,
     last_message_id BIGINT NULL,
+    -- Bumped on every edit, delete or membership change; clients poll with it to learn of changes.
+    change_counter BIGINT NOT NULL DEFAULT 0,
     UNIQUE KEY ux_conversations_direct_key (direct_key),
     KEY ix_conversations_last_activity (last_activity_at, id),
     CONSTRAINT fk_conversations_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL
@@ -135,7 +137,10 @@ CREATE TABLE messages (
     created_at BIGINT NOT NULL,
     edited_at BIGINT NULL,
     deleted_at BIGINT NULL,
+    -- The conversation's change_counter when this message was last edited or deleted.
+    change_version BIGINT NOT NULL DEFAULT 0,
     KEY ix_messages_conversation_id (conversation_id, id),
+    KEY ix_messages_changes (conversation_id, change_version),
     UNIQUE KEY ux_messages_client_message_id (sender_id, client_message_id),
     CONSTRAINT fk_messages_conversation FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE CASCADE,
     CONSTRAINT fk_messages_sender FOREIGN KEY (sender_id) REFERENCES users (id) ON DELETE SET NULL,

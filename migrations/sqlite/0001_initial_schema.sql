@@ -79,6 +79,8 @@ CREATE TABLE conversations (
     created_at INTEGER NOT NULL,
     last_activity_at INTEGER NOT NULL,
     last_message_id INTEGER NULL,
+    -- Bumped on every edit, delete or membership change; clients poll with it to learn of changes.
+    change_counter INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT fk_conversations_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_conversations_direct_key ON conversations (direct_key);
@@ -135,11 +137,14 @@ CREATE TABLE messages (
     created_at INTEGER NOT NULL,
     edited_at INTEGER NULL,
     deleted_at INTEGER NULL,
+    -- The conversation's change_counter when this message was last edited or deleted.
+    change_version INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT fk_messages_conversation FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE CASCADE,
     CONSTRAINT fk_messages_sender FOREIGN KEY (sender_id) REFERENCES users (id) ON DELETE SET NULL,
     CONSTRAINT fk_messages_image FOREIGN KEY (image_id) REFERENCES images (id) ON DELETE SET NULL
 );
 CREATE INDEX ix_messages_conversation_id ON messages (conversation_id, id);
+CREATE INDEX ix_messages_changes ON messages (conversation_id, change_version);
 CREATE UNIQUE INDEX ux_messages_client_message_id ON messages (sender_id, client_message_id);
 
 CREATE TABLE invites (

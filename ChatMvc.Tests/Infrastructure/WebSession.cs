@@ -8,12 +8,12 @@ namespace ChatMvc.Tests.Infrastructure;
 
 // A person's browser without JavaScript: keeps cookies, follows redirects by hand, reads pages with
 // AngleSharp and submits forms with the values (and antiforgery token) the page holds.
-public sealed class WebClient : IDisposable
+public sealed class WebSession : IDisposable
 {
     private static readonly HtmlParser Parser = new();
     private readonly HttpClient http;
 
-    public WebClient(WebApplicationFactory<Program> factory)
+    public WebSession(WebApplicationFactory<Program> factory)
     {
         http = factory.CreateClient(new WebApplicationFactoryClientOptions
         {
@@ -117,7 +117,7 @@ public sealed class WebClient : IDisposable
 
         var html = await response.Content.ReadAsStringAsync();
         LastUrl = new Uri(http.BaseAddress!, url);
-        var document = await Parser.ParseDocumentAsync(html);
+        var document = Parser.ParseDocument(html);
         return new Page(response.StatusCode, url, document, response);
     }
 

@@ -3,14 +3,14 @@ namespace ChatMvc.Tests.Infrastructure;
 public sealed record TestUser(string Email, string Password, string DisplayName);
 
 // Account steps as a person takes them through the Identity pages.
-public static class Accounts
+public static class AccountSteps
 {
     public const string Password = "Correct-horse-42";
 
     public static TestUser NewUser(string displayName = "Ann Example") =>
         new($"{Guid.NewGuid():N}@example.test", Password, displayName);
 
-    public static async Task<Page> RegisterAsync(this WebClient client, TestUser user)
+    public static async Task<Page> RegisterAsync(this WebSession client, TestUser user)
     {
         var form = await client.GetAsync("/Identity/Account/Register");
         return await client.SubmitAsync(form, new Dictionary<string, string>
@@ -22,7 +22,7 @@ public static class Accounts
         });
     }
 
-    public static async Task<Page> SignInAsync(this WebClient client, string email, string password)
+    public static async Task<Page> SignInAsync(this WebSession client, string email, string password)
     {
         var form = await client.GetAsync("/Identity/Account/Login");
         return await client.SubmitAsync(form, new Dictionary<string, string>
@@ -32,7 +32,7 @@ public static class Accounts
         }, "main form#account");
     }
 
-    public static async Task<Page> SignOutAsync(this WebClient client)
+    public static async Task<Page> SignOutAsync(this WebSession client)
     {
         var page = await client.GetAsync("/");
         return await client.SubmitAsync(page, new Dictionary<string, string>(), "header form");

@@ -1,0 +1,103 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using ChatMvc.Data;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatMvc.Tests.Infrastructure;
+
+public sealed record Participant(WebSession Client, TestUser User, long Id) : IDisposable
+{
+    public void Dispose() => Client.Dispose();
+}
+
+public sealed record PollResult(HttpStatusCode Status, IHtmlDocument Fragment, long After, long V);
+
+// Chat steps as a person takes them, through the same forms and endpoints a browser uses.
+public static class ChatSteps
+{
+    private static readonly HtmlParser Parser = new();
+
+    public static async Task<Participant> NewPersonAsync(this ChatAppFactory app, string displayName)
+    {
+        var client = new WebSession(app);
+        var user = AccountSteps.NewUser(displayName);
+        var page = await client.RegisterAsync(user);
+        if (!page.IsSignedIn())
+        {
+            throw new InvalidOperationException($"Registration failed: {page.MainText}");
+        }
+
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM users WHERE normalized_email = @email", new { email = user.Email.ToUpperInvariant() });
+        return new Participant(client, user, id);
+    }
+
+    public static async Task<long> StartConversationAsync(this Participant person, string? title, params Participant[] others)
+    {
+        var page = await person.Client.GetAsync("/conversations/new?" + string.Join("&", others.Select(o => $"selected={o.Id}")));
+        var values = new Dictionary<string, string>();
+        if (title is not null)
+        {
+            values["title"] = title;
+        }
+
+        var window = await person.Client.SubmitAsync(page, values, "form.new-conversation");
+        if (window.Status != HttpStatusCode.OK || !window.Path.StartsWith("/conversations/", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Starting a conversation failed ({window.Status} {window.Url}): {window.MainText}");
+        }
+
+        return ConversationIdOf(window);
+    }
+
+    public static long ConversationIdOf(Page window) => long.Parse(window.Path.Split('/')[2]);
+
+    public static Task<Page> OpenAsync(this Participant person, long conversationId) =>
+        person.Client.GetAsync($"/conversations/{conversationId}");
+
+    // Sends from the composer as a browser without JavaScript does (a plain form POST).
+    public static async Task<Page> SendAsync(this Participant person, long conversationId, string body, string? clientMessageId = null)
+    {
+        var window = await person.OpenAsync(conversationId);
+        var values = new Dictionary<string, string> { ["Body"] = body };
+        if (clientMessageId is not null)
+        {
+            values["ClientMessageId"] = clientMessageId;
+        }
+
+        return await person.Client.SubmitAsync(window, values, "form#composer");
+    }
+
+    public static (long After, long V) CursorOf(IHtmlDocument document) =>
+        (long.Parse(document.QuerySelector("#cursor input[name=after]")!.GetAttribute("value")!),
+         long.Parse(document.QuerySelector("#cursor input[name=v]")!.GetAttribute("value")!));
+
+    public static async Task<PollResult> PollAsync(this Participant person, long conversationId, long after, long v)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/conversations/{conversationId}/poll?after={after}&v={v}");
+        request.Headers.Add("HX-Request", "true");
+        var response = await person.Client.Http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+        var fragment = Parser.ParseDocument(html);
+        var (nextAfter, nextV) = response.StatusCode == HttpStatusCode.OK ? CursorOf(fragment) : (after, v);
+        return new PollResult(response.StatusCode, fragment, nextAfter, nextV);
+    }
+
+    public static IReadOnlyList<string> MessageTexts(IHtmlDocument document) =>
+        document.QuerySelectorAll("article.message .message-body").Select(b => b.TextContent.Trim()).ToList();
+
+    public static IReadOnlyList<long> MessageIds(IHtmlDocument document) =>
+        document.QuerySelectorAll("article.message").Select(a => long.Parse(a.Id!["message-".Length..])).ToList();
+
+    public static async Task<long> CountMessagesAsync(this ChatAppFactory app, long conversationId)
+    {
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = @conversationId", new { conversationId });
+    }
+}

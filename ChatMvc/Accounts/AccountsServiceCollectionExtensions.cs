@@ -1,0 +1,79 @@
+using ChatMvc.Chat;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.UI.Services;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ChatMvc.Accounts;
+
+public static class AccountsServiceCollectionExtensions
+{
+    // Needs ChatDb and TimeProvider registered as singletons by the caller.
+    public static IServiceCollection AddChatAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        // AddDefaultIdentity also adds the default token providers (email confirmation, password reset, 2FA).
+        services.AddDefaultIdentity<ChatUser>(options =>
+            {
+                // Read when the options are first built, so configuration the host adds later still counts.
+                options.SignIn.RequireConfirmedAccount = configuration.GetValue<bool>("Accounts:RequireConfirmedEmail");
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddUserStore<UserStore>()
+            .AddSignInManager<ChatSignInManager>();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Identity/Account/Login";
+            options.Cookie.Name = "ChatMvc.Auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.SlidingExpiration = true;
+            var redirectToLogin = options.Events.OnRedirectToLogin;
+            options.Events.OnRedirectToLogin = context =>
+                context.Request.IsHtmx() ? RedirectHtmxToLogin(context) : redirectToLogin(context);
+        });
+
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            foreach (var page in RequireTwoFactorPageFilter.Pages)
+            {
+                options.Conventions.AddAreaPageApplicationModelConvention(
+                    "Identity", page, model => model.Filters.Add(new RequireTwoFactorPageFilter()));
+            }
+        });
+
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
+        // Replaces the UI's no-op sender whichever order the registrations ran in.
+        services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());
+
+        services.AddSingleton<DatabaseXmlRepository>();
+        services.AddDataProtection().SetApplicationName("ChatMvc");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceProvider>((options, provider) => options.XmlRepository = provider.GetRequiredService<DatabaseXmlRepository>());
+
+        return services;
+    }
+
+    // An htmx request (a poll, a form) whose cookie has expired would otherwise follow the redirect and swap
+    // the login page into a fragment. HX-Redirect makes htmx load the login page as a whole page instead,
+    // returning afterwards to the page the person was on rather than to the fragment URL.
+    private static Task RedirectHtmxToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var returnUrl = Uri.TryCreate(context.Request.Headers["HX-Current-URL"], UriKind.Absolute, out var current)
+            && string.Equals(current.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
+                ? current.PathAndQuery
+                : "/";
+        var loginUrl = context.Request.PathBase + context.Options.LoginPath
+            + QueryString.Create(context.Options.ReturnUrlParameter, returnUrl);
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers["HX-Redirect"] = loginUrl;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,30 @@
+using ChatMvc.Data;
+
+namespace ChatMvc.Chat;
+
+// What changed in a conversation since a window's cursor; shared by the poll and by sending.
+public sealed class ChatWindowUpdates(ConversationCache cache, ConversationQueries conversations, MessageQueries messages)
+{
+    // Null when nothing changed: decided from the cached head alone.
+    public async Task<WindowUpdateModel?> SinceAsync(long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null)
+    {
+        var head = await cache.HeadAsync(conversationId);
+        if (head.LastMessageId <= after && head.ChangeCounter == changeCounter && nextClientMessageId is null)
+        {
+            return null;
+        }
+
+        var added = head.LastMessageId > after ? await cache.AfterAsync(conversationId, after) : [];
+        var changed = head.ChangeCounter != changeCounter
+            ? await messages.ChangedSinceAsync(conversationId, changeCounter, after)
+            : [];
+        var lastId = added.Count > 0 ? added[^1].Id : after;
+        if (added.Any(m => m.SenderId != userId))
+        {
+            await conversations.MarkReadAsync(conversationId, userId, lastId);
+            await cache.TouchInboxesAsync([userId]);
+        }
+
+        return new WindowUpdateModel(conversationId, added, changed, new ConversationHead(lastId, head.ChangeCounter), nextClientMessageId);
+    }
+}

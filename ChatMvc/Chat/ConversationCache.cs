@@ -1,0 +1,181 @@
+using System.Text.Json;
+using ChatMvc.Caching;
+using ChatMvc.Data;
+
+namespace ChatMvc.Chat;
+
+// Recent messages, heads, member lists and inbox counters in front of the database. Writes go to the
+// database first and then here; when the cache cannot be written its keys are dropped, and when it cannot
+// be read the database answers. Idle polls are served from here without SQL.
+public sealed class ConversationCache(
+    ICacheStore cache, ConversationQueries conversations, MessageQueries messages, TimeProvider time, ILogger<ConversationCache> logger)
+{
+    public const int RecentCount = 50;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<bool> IsMemberAsync(long conversationId, long userId) =>
+        (await MemberIdsAsync(conversationId)).Contains(userId);
+
+    public async Task<IReadOnlyList<long>> MemberIdsAsync(long conversationId)
+    {
+        var key = CacheKeys.Members(conversationId);
+        try
+        {
+            if (await cache.GetAsync(key) is { } cached)
+            {
+                return JsonSerializer.Deserialize<long[]>(cached, Json) ?? [];
+            }
+
+            var generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId));
+            var ids = await conversations.MemberIdsAsync(conversationId);
+            await cache.StoreIfGenerationAsync(
+                CacheKeys.ConversationGeneration(conversationId), generation,
+                new Dictionary<string, string> { [key] = JsonSerializer.Serialize(ids, Json) });
+            return ids;
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogWarning(e, "Cache unavailable; reading members of conversation {Conversation} from the database", conversationId);
+            return await conversations.MemberIdsAsync(conversationId);
+        }
+    }
+
+    public async Task<ConversationHead> HeadAsync(long conversationId)
+    {
+        try
+        {
+            if (ConversationHead.Parse(await cache.GetAsync(CacheKeys.ConversationHead(conversationId))) is { } head)
+            {
+                return head;
+            }
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogWarning(e, "Cache unavailable; reading the head of conversation {Conversation} from the database", conversationId);
+            return await conversations.HeadAsync(conversationId) ?? default;
+        }
+
+        return (await SnapshotAsync(conversationId)).Head;
+    }
+
+    // The head and the recent messages (oldest first) as one consistent snapshot.
+    public async Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> SnapshotAsync(long conversationId)
+    {
+        var generationKey = CacheKeys.ConversationGeneration(conversationId);
+        try
+        {
+            var (headText, list) = await cache.GetWithListAsync(
+                CacheKeys.ConversationHead(conversationId), CacheKeys.RecentMessages(conversationId));
+            if (ConversationHead.Parse(headText) is { } cachedHead)
+            {
+                return (cachedHead, list.Select(item => JsonSerializer.Deserialize<MessageView>(item, Json)!).ToList());
+            }
+
+            var generation = await cache.GetGenerationAsync(generationKey);
+            var (head, recent) = await ReadSnapshotAsync(conversationId);
+            await cache.StoreIfGenerationAsync(
+                generationKey, generation,
+                new Dictionary<string, string> { [CacheKeys.ConversationHead(conversationId)] = head.ToString() },
+                CacheKeys.RecentMessages(conversationId),
+                recent.Select(m => JsonSerializer.Serialize(m, Json)).ToList());
+            return (head, recent);
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogWarning(e, "Cache unavailable; reading conversation {Conversation} from the database", conversationId);
+            return await ReadSnapshotAsync(conversationId);
+        }
+    }
+
+    // Messages after a cursor: from the cached recent messages when they reach back that far.
+    public async Task<IReadOnlyList<MessageView>> AfterAsync(long conversationId, long afterId)
+    {
+        var (head, recent) = await SnapshotAsync(conversationId);
+        if (head.LastMessageId <= afterId)
+        {
+            return [];
+        }
+
+        var coversCursor = recent.Count > 0 && (recent[0].Id <= afterId || recent.Count < RecentCount);
+        return coversCursor
+            ? recent.Where(m => m.Id > afterId).ToList()
+            : await messages.AfterAsync(conversationId, afterId);
+    }
+
+    public async Task MessageAddedAsync(MessageView message)
+    {
+        var conversationId = message.ConversationId;
+        try
+        {
+            await cache.AppendIfNewerAsync(
+                CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
+                CacheKeys.RecentMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json), RecentCount);
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            await DropAsync(conversationId, e);
+        }
+
+        await TouchInboxesAsync(await MemberIdsAsync(conversationId));
+    }
+
+    // The conversation list polls with this; any change to any of the user's conversations bumps it.
+    public async Task<long> InboxVersionAsync(long userId)
+    {
+        var key = CacheKeys.Inbox(userId);
+        try
+        {
+            if (await cache.GetAsync(key) is { } value && long.TryParse(value, out var version))
+            {
+                return version;
+            }
+
+            // A fresh start value, so a client's cursor from before a cache flush does not match by chance.
+            var start = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await cache.SetAsync(key, start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return start;
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogWarning(e, "Cache unavailable; the conversation list of user {User} will refresh on every poll", userId);
+            return -1;
+        }
+    }
+
+    public async Task TouchInboxesAsync(IEnumerable<long> userIds)
+    {
+        foreach (var userId in userIds)
+        {
+            try
+            {
+                await cache.IncrementAsync(CacheKeys.Inbox(userId));
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                logger.LogWarning(e, "Could not bump the inbox of user {User}", userId);
+            }
+        }
+    }
+
+    private Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> ReadSnapshotAsync(long conversationId) =>
+        messages.SnapshotAsync(conversationId, RecentCount);
+
+    private async Task DropAsync(long conversationId, Exception cause)
+    {
+        logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
+        try
+        {
+            await cache.InvalidateAsync(
+                CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
+                CacheKeys.RecentMessages(conversationId), CacheKeys.Members(conversationId));
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogError(e, "Could not drop the cached state of conversation {Conversation}", conversationId);
+        }
+    }
+
+    private static bool IsCacheFailure(Exception e) =>
+        e is StackExchange.Redis.RedisException or TimeoutException;
+}

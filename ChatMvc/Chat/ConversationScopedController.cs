@@ -1,0 +1,31 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace ChatMvc.Chat;
+
+// Every route under /conversations/{conversationId} passes here first: members go on, everyone else
+// (including for an id that does not exist) gets the same 404. The member list comes from the cache.
+[Authorize]
+public abstract class ConversationScopedController(ConversationCache cache) : Controller
+{
+    protected ConversationCache Cache { get; } = cache;
+
+    protected long ConversationId { get; private set; }
+
+    protected long CurrentUserId => User.UserId();
+
+    public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        if (!long.TryParse(RouteData.Values["conversationId"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || !await Cache.IsMemberAsync(id, CurrentUserId))
+        {
+            context.Result = NotFound();
+            return;
+        }
+
+        ConversationId = id;
+        await next();
+    }
+}

@@ -1,0 +1,133 @@
+namespace ChatMvc.Chat;
+
+public static class ConversationKind
+{
+    public const string Direct = "direct";
+    public const string Group = "group";
+}
+
+public static class MessageKind
+{
+    public const string Text = "text";
+    public const string System = "system";
+}
+
+public static class MemberRole
+{
+    public const string Owner = "owner";
+    public const string Member = "member";
+}
+
+// A message as the views render it; also the shape cached in Redis, so it carries what the partial needs.
+public sealed record MessageView
+{
+    public const string DeletedUserName = "deleted user";
+
+    public long Id { get; init; }
+
+    public long ConversationId { get; init; }
+
+    public long? SenderId { get; init; }
+
+    public string? SenderName { get; init; }
+
+    public string Kind { get; init; } = MessageKind.Text;
+
+    public string? Body { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    public long? EditedAt { get; init; }
+
+    public long? DeletedAt { get; init; }
+
+    public long ChangeVersion { get; init; }
+
+    public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
+
+    public DateTime CreatedUtc => Data.Clock.FromUnixMs(CreatedAt);
+}
+
+// What a poll compares against the client's cursor: the newest message id and the change counter.
+public readonly record struct ConversationHead(long LastMessageId, long ChangeCounter)
+{
+    public override string ToString() => $"{LastMessageId}:{ChangeCounter}";
+
+    public static ConversationHead? Parse(string? value)
+    {
+        var parts = value?.Split(':');
+        return parts is [var id, var counter] && long.TryParse(id, out var lastId) && long.TryParse(counter, out var changes)
+            ? new ConversationHead(lastId, changes)
+            : null;
+    }
+}
+
+public sealed record ConversationSummary
+{
+    public long Id { get; init; }
+
+    public string Kind { get; init; } = ConversationKind.Direct;
+
+    public string? Title { get; init; }
+
+    public string? OtherMemberName { get; init; }
+
+    public long LastActivityAt { get; init; }
+
+    public long? LastMessageId { get; init; }
+
+    public string? LastMessageKind { get; init; }
+
+    public string? LastMessageBody { get; init; }
+
+    public long? LastMessageSenderId { get; init; }
+
+    public string? LastMessageSenderName { get; init; }
+
+    public long? LastMessageDeletedAt { get; init; }
+
+    public long Unread { get; init; }
+
+    public string DisplayTitle => Kind == ConversationKind.Group
+        ? Title ?? "Group"
+        : OtherMemberName ?? MessageView.DeletedUserName;
+
+    public DateTime LastActivityUtc => Data.Clock.FromUnixMs(LastActivityAt);
+}
+
+public sealed record Member
+{
+    public long UserId { get; init; }
+
+    public string DisplayName { get; init; } = string.Empty;
+
+    public string Role { get; init; } = MemberRole.Member;
+
+    public long JoinedAt { get; init; }
+
+    public long LastReadMessageId { get; init; }
+}
+
+public sealed record ConversationDetails
+{
+    public long Id { get; init; }
+
+    public string Kind { get; init; } = ConversationKind.Direct;
+
+    public string? Title { get; init; }
+
+    public IReadOnlyList<Member> Members { get; init; } = [];
+
+    public string TitleFor(long viewerId) => Kind == ConversationKind.Group
+        ? Title ?? "Group"
+        : Members.FirstOrDefault(m => m.UserId != viewerId)?.DisplayName ?? MessageView.DeletedUserName;
+}
+
+public sealed record Person
+{
+    public long Id { get; init; }
+
+    public string DisplayName { get; init; } = string.Empty;
+
+    public string? Email { get; init; }
+}

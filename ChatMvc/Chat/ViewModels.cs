@@ -1,0 +1,50 @@
+namespace ChatMvc.Chat;
+
+public sealed record ChatWindowModel
+{
+    public required ConversationDetails Conversation { get; init; }
+
+    public required string Title { get; init; }
+
+    public required IReadOnlyList<MessageView> Messages { get; init; }
+
+    public required ConversationHead Cursor { get; init; }
+
+    public long? FirstUnreadId { get; init; }
+
+    // Set when showing an older page without JavaScript: no live updates, a way back to the latest.
+    public bool IsHistory { get; init; }
+
+    public string ClientMessageId { get; init; } = Guid.NewGuid().ToString("N");
+
+    public string? ComposerBody { get; init; }
+
+    public string? ComposerError { get; init; }
+
+    public bool MayHaveOlder => Messages.Count >= Data.MessageQueries.PageSize;
+
+    public long? OldestId => Messages.Count > 0 ? Messages[0].Id : null;
+}
+
+// What a poll or a send returns to an open window: new messages to append, changed ones to replace,
+// and the next cursor.
+public sealed record WindowUpdateModel(
+    long ConversationId, IReadOnlyList<MessageView> NewMessages, IReadOnlyList<MessageView> ChangedMessages, ConversationHead Cursor,
+    string? NextClientMessageId = null);
+
+public sealed record OlderMessagesModel(long ConversationId, IReadOnlyList<MessageView> Messages, bool MayHaveOlder);
+
+public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version);
+
+public sealed record NewConversationModel
+{
+    public string? Query { get; init; }
+
+    public IReadOnlyList<Person> Selected { get; init; } = [];
+
+    public IReadOnlyList<Person> Results { get; init; } = [];
+
+    public string? Title { get; init; }
+
+    public string? Error { get; init; }
+}

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using ChatMvc.Chat;
+using Dapper;
+
+namespace ChatMvc.Data;
+
+public sealed class ConversationQueries(ChatDb db, TimeProvider time)
+{
+    public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<ConversationSummary>("""
+            SELECT c.id, c.kind, c.title, c.last_activity_at,
+                   (SELECT u.display_name FROM conversation_members o JOIN users u ON u.id = o.user_id
+                     WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,
+                   lm.id AS last_message_id, lm.kind AS last_message_kind, lm.body AS last_message_body,
+                   lm.sender_id AS last_message_sender_id, su.display_name AS last_message_sender_name,
+                   lm.deleted_at AS last_message_deleted_at,
+                   (SELECT COUNT(*) FROM messages x
+                     WHERE x.conversation_id = c.id AND x.id > m.last_read_message_id
+                       AND x.kind = 'text' AND x.deleted_at IS NULL
+                       AND (x.sender_id IS NULL OR x.sender_id <> @userId)) AS unread
+            FROM conversation_members m
+            JOIN conversations c ON c.id = m.conversation_id
+            LEFT JOIN messages lm ON lm.id = c.last_message_id
+            LEFT JOIN users su ON su.id = lm.sender_id
+            WHERE m.user_id = @userId AND m.hidden = 0
+            ORDER BY c.last_activity_at DESC, c.id DESC
+            """, new { userId });
+        return rows.ToList();
+    }
+
+    public async Task<ConversationDetails?> FindAsync(long conversationId)
+    {
+        await using var connection = await db.OpenAsync();
+        using var results = await connection.QueryMultipleAsync("""
+            SELECT id, kind, title FROM conversations WHERE id = @conversationId;
+            SELECT m.user_id, u.display_name, m.role, m.joined_at, m.last_read_message_id
+            FROM conversation_members m JOIN users u ON u.id = m.user_id
+            WHERE m.conversation_id = @conversationId
+            ORDER BY m.joined_at, m.user_id;
+            """, new { conversationId });
+        var conversation = await results.ReadSingleOrDefaultAsync<ConversationDetails>();
+        var members = (await results.ReadAsync<Member>()).ToList();
+        return conversation is null ? null : conversation with { Members = members };
+    }
+
+    public async Task<IReadOnlyList<long>> MemberIdsAsync(long conversationId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<long>(
+            "SELECT user_id FROM conversation_members WHERE conversation_id = @conversationId ORDER BY user_id",
+            new { conversationId })).ToList();
+    }
+
+    public async Task<ConversationHead?> HeadAsync(long conversationId)
+    {
+        await using var connection = await db.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<HeadRow>(
+            "SELECT last_message_id, change_counter FROM conversations WHERE id = @conversationId", new { conversationId });
+        return row is null ? null : new ConversationHead(row.LastMessageId ?? 0, row.ChangeCounter);
+    }
+
+    // One conversation per pair: the direct_key is unique, so when two requests race the loser finds the winner's.
+    public async Task<long> GetOrCreateDirectAsync(long userId, long otherUserId)
+    {
+        var key = $"{Math.Min(userId, otherUserId)}:{Math.Max(userId, otherUserId)}";
+        await using var connection = await db.OpenAsync();
+        var existing = await FindDirectAsync(connection, key);
+        if (existing is not null)
+        {
+            return existing.Value;
+        }
+
+        try
+        {
+            return await CreateAsync(connection, ConversationKind.Direct, null, key, userId, [userId, otherUserId]);
+        }
+        catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            return await FindDirectAsync(connection, key) ?? throw new InvalidOperationException("Direct conversation vanished.", e);
+        }
+    }
+
+    public async Task<long> CreateGroupAsync(long ownerId, string title, IReadOnlyCollection<long> memberIds)
+    {
+        await using var connection = await db.OpenAsync();
+        return await CreateAsync(connection, ConversationKind.Group, title, null, ownerId, [ownerId, .. memberIds.Where(id => id != ownerId).Distinct()]);
+    }
+
+    public async Task<bool> UsersExistAsync(IReadOnlyCollection<long> userIds)
+    {
+        await using var connection = await db.OpenAsync();
+        var found = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM users WHERE id IN @userIds AND deactivated_at IS NULL", new { userIds });
+        return found == userIds.Distinct().Count();
+    }
+
+    public async Task MarkReadAsync(long conversationId, long userId, long messageId)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("""
+            UPDATE conversation_members SET last_read_message_id = @messageId
+            WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_message_id < @messageId
+            """, new { conversationId, userId, messageId });
+    }
+
+    private static Task<long?> FindDirectAsync(DbConnection connection, string key) =>
+        connection.ExecuteScalarAsync<long?>("SELECT id FROM conversations WHERE direct_key = @key", new { key });
+
+    private async Task<long> CreateAsync(DbConnection connection, string kind, string? title, string? directKey, long creatorId, IReadOnlyList<long> memberIds)
+    {
+        var now = Clock.ToUnixMs(time.GetUtcNow());
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            db.Dialect.InsertReturningId("""
+                INSERT INTO conversations (kind, title, direct_key, created_by, created_at, last_activity_at)
+                VALUES (@kind, @title, @directKey, @creatorId, @now, @now)
+                """),
+            new { kind, title, directKey, creatorId, now }, transaction);
+        var role = kind == ConversationKind.Group ? MemberRole.Owner : MemberRole.Member;
+        await connection.ExecuteAsync(
+            "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) VALUES (@id, @userId, @role, @now)",
+            memberIds.Select(userId => new { id, userId, role = userId == creatorId ? role : MemberRole.Member, now }),
+            transaction);
+        await transaction.CommitAsync();
+        return id;
+    }
+
+    private sealed record HeadRow
+    {
+        public long? LastMessageId { get; init; }
+
+        public long ChangeCounter { get; init; }
+    }
+}

@@ -1,0 +1,36 @@
+using ChatMvc.Chat;
+using Dapper;
+
+namespace ChatMvc.Data;
+
+public sealed class PeopleQueries(ChatDb db)
+{
+    // Directory search by display name or email; '!' escapes LIKE wildcards the same way on both engines.
+    public async Task<IReadOnlyList<Person>> SearchAsync(string? query, long excludeUserId, int limit = 50)
+    {
+        var text = (query ?? string.Empty).Trim();
+        var pattern = "%" + text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%";
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<Person>("""
+            SELECT id, display_name, email FROM users
+            WHERE deactivated_at IS NULL AND id <> @excludeUserId
+              AND (display_name LIKE @pattern ESCAPE '!' OR normalized_email LIKE @upperPattern ESCAPE '!')
+            ORDER BY display_name, id
+            LIMIT @limit
+            """, new { excludeUserId, pattern, upperPattern = pattern.ToUpperInvariant(), limit });
+        return rows.ToList();
+    }
+
+    public async Task<IReadOnlyList<Person>> FindManyAsync(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Person>(
+            "SELECT id, display_name, email FROM users WHERE id IN @ids AND deactivated_at IS NULL ORDER BY display_name",
+            new { ids })).ToList();
+    }
+}

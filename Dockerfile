@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# .NET 10 images are Ubuntu 24.04 "noble"; the tags name it so the package names below stay right.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+# The build copies htmx from npm (ChatMvc/package-lock.json) into wwwroot/lib.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Directory.Build.props .editorconfig ./
+COPY ChatMvc/ChatMvc.csproj ChatMvc/
+RUN dotnet restore ChatMvc/ChatMvc.csproj
+COPY ChatMvc/package.json ChatMvc/package-lock.json ChatMvc/
+RUN cd ChatMvc && npm ci --no-audit --no-fund
+COPY migrations/ migrations/
+COPY ChatMvc/ ChatMvc/
+RUN dotnet publish ChatMvc/ChatMvc.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
+# libvips resizes images (P/Invoke to libvips.so.42); on Ubuntu 24.04 the package is libvips42t64.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libvips42t64 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app ./
+# SQLite database (when Database:Provider is Sqlite) and the mail pickup folder live here.
+RUN mkdir -p /app/App_Data && chown "$APP_UID" /app/App_Data
+VOLUME /app/App_Data
+ENV ASPNETCORE_HTTP_PORTS=8080
+EXPOSE 8080
+# The image's non-root "app" user.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "ChatMvc.dll"]
