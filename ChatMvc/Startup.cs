@@ -21,6 +21,8 @@ public static class Startup
         services.AddSingleton<PeopleQueries>();
         services.AddSingleton<ConversationCache>();
         services.AddSingleton<ChatWindowUpdates>();
+        services.AddSingleton<ConversationManagement>();
+        services.AddSingleton<InviteQueries>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

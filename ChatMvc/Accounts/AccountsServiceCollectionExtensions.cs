@@ -26,6 +26,8 @@ public static class AccountsServiceCollectionExtensions
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddUserStore<UserStore>()
+            .AddUserManager<ChatUserManager>()
+            .AddClaimsPrincipalFactory<ChatClaimsPrincipalFactory>()
             .AddSignInManager<ChatSignInManager>();
 
         services.ConfigureApplicationCookie(options =>

@@ -14,30 +14,31 @@ public sealed class ConversationCache(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<bool> IsMemberAsync(long conversationId, long userId) =>
-        (await MemberIdsAsync(conversationId)).Contains(userId);
+    // The member's role, or null for anyone who is not a member (or a conversation that does not exist).
+    public async Task<string?> RoleOfAsync(long conversationId, long userId) =>
+        (await MembersAsync(conversationId)).FirstOrDefault(m => m.UserId == userId)?.Role;
 
-    public async Task<IReadOnlyList<long>> MemberIdsAsync(long conversationId)
+    public async Task<IReadOnlyList<MemberRole>> MembersAsync(long conversationId)
     {
         var key = CacheKeys.Members(conversationId);
         try
         {
             if (await cache.GetAsync(key) is { } cached)
             {
-                return JsonSerializer.Deserialize<long[]>(cached, Json) ?? [];
+                return JsonSerializer.Deserialize<MemberRole[]>(cached, Json) ?? [];
             }
 
             var generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId));
-            var ids = await conversations.MemberIdsAsync(conversationId);
+            var members = await conversations.MemberRolesAsync(conversationId);
             await cache.StoreIfGenerationAsync(
                 CacheKeys.ConversationGeneration(conversationId), generation,
-                new Dictionary<string, string> { [key] = JsonSerializer.Serialize(ids, Json) });
-            return ids;
+                new Dictionary<string, string> { [key] = JsonSerializer.Serialize(members, Json) });
+            return members;
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
             logger.LogWarning(e, "Cache unavailable; reading members of conversation {Conversation} from the database", conversationId);
-            return await conversations.MemberIdsAsync(conversationId);
+            return await conversations.MemberRolesAsync(conversationId);
         }
     }
 
@@ -117,7 +118,15 @@ public sealed class ConversationCache(
             await DropAsync(conversationId, e);
         }
 
-        await TouchInboxesAsync(await MemberIdsAsync(conversationId));
+        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId));
+    }
+
+    // After an edit, a delete or a membership change: drop what is cached (the next reader rebuilds it from
+    // the database) and tell the members' conversation lists.
+    public async Task ConversationChangedAsync(long conversationId, IEnumerable<long>? alsoTell = null)
+    {
+        await DropAsync(conversationId, cause: null);
+        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId).Concat(alsoTell ?? []).Distinct());
     }
 
     // The conversation list polls with this; any change to any of the user's conversations bumps it.
@@ -161,9 +170,13 @@ public sealed class ConversationCache(
     private Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> ReadSnapshotAsync(long conversationId) =>
         messages.SnapshotAsync(conversationId, RecentCount);
 
-    private async Task DropAsync(long conversationId, Exception cause)
+    private async Task DropAsync(long conversationId, Exception? cause)
     {
-        logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
+        if (cause is not null)
+        {
+            logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
+        }
+
         try
         {
             await cache.InvalidateAsync(

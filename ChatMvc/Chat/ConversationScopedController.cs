@@ -14,18 +14,23 @@ public abstract class ConversationScopedController(ConversationCache cache) : Co
 
     protected long ConversationId { get; private set; }
 
+    protected bool IsOwner { get; private set; }
+
     protected long CurrentUserId => User.UserId();
 
     public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         if (!long.TryParse(RouteData.Values["conversationId"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !await Cache.IsMemberAsync(id, CurrentUserId))
+            || await Cache.RoleOfAsync(id, CurrentUserId) is not { } role)
         {
             context.Result = NotFound();
             return;
         }
 
         ConversationId = id;
+        IsOwner = role == MemberRoles.Owner;
+        // Message partials offer an owner's moderation controls.
+        ViewData["ViewerIsOwner"] = IsOwner;
         await next();
     }
 }

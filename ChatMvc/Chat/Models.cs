@@ -12,7 +12,7 @@ public static class MessageKind
     public const string System = "system";
 }
 
-public static class MemberRole
+public static class MemberRoles
 {
     public const string Owner = "owner";
     public const string Member = "member";
@@ -101,7 +101,7 @@ public sealed record Member
 
     public string DisplayName { get; init; } = string.Empty;
 
-    public string Role { get; init; } = MemberRole.Member;
+    public string Role { get; init; } = MemberRoles.Member;
 
     public long JoinedAt { get; init; }
 
@@ -130,4 +130,39 @@ public sealed record Person
     public string DisplayName { get; init; } = string.Empty;
 
     public string? Email { get; init; }
+}
+
+public sealed record Invite
+{
+    public long Id { get; init; }
+
+    public long ConversationId { get; init; }
+
+    public string? ConversationTitle { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    public long? ExpiresAt { get; init; }
+
+    public long? RevokedAt { get; init; }
+
+    public InviteState StateAt(DateTimeOffset now) =>
+        RevokedAt is not null ? InviteState.Revoked
+        : ExpiresAt is { } expires && expires <= now.ToUnixTimeMilliseconds() ? InviteState.Expired
+        : InviteState.Valid;
+}
+
+public enum InviteState
+{
+    Valid,
+    Expired,
+    Revoked,
+}
+
+// Who may enter a conversation and who may manage it: what the cache keeps per conversation.
+public sealed record MemberRole
+{
+    public long UserId { get; init; }
+
+    public string Role { get; init; } = MemberRoles.Member;
 }

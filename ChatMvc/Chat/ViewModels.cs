@@ -48,3 +48,28 @@ public sealed record NewConversationModel
 
     public string? Error { get; init; }
 }
+
+public sealed record EditMessageModel(long ConversationId, MessageView Message, string? Body, string? Error = null);
+
+public sealed record MembersPageModel
+{
+    public required ConversationDetails Conversation { get; init; }
+
+    public required string Title { get; init; }
+
+    public long ViewerId { get; init; }
+
+    public bool IsOwner { get; init; }
+
+    public string? Query { get; init; }
+
+    public IReadOnlyList<Person> Candidates { get; init; } = [];
+
+    public IReadOnlyList<Invite> Invites { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    public string? TitleError { get; init; }
+
+    public string? NewInviteLink { get; init; }
+}

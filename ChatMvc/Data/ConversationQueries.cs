@@ -4,6 +4,13 @@ using Dapper;
 
 namespace ChatMvc.Data;
 
+public enum RemovalOutcome
+{
+    NotAMember,
+    Removed,
+    ConversationDeleted,
+}
+
 public sealed class ConversationQueries(ChatDb db, TimeProvider time)
 {
     public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(long userId)
@@ -45,11 +52,11 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
         return conversation is null ? null : conversation with { Members = members };
     }
 
-    public async Task<IReadOnlyList<long>> MemberIdsAsync(long conversationId)
+    public async Task<IReadOnlyList<MemberRole>> MemberRolesAsync(long conversationId)
     {
         await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<long>(
-            "SELECT user_id FROM conversation_members WHERE conversation_id = @conversationId ORDER BY user_id",
+        return (await connection.QueryAsync<MemberRole>(
+            "SELECT user_id, role FROM conversation_members WHERE conversation_id = @conversationId ORDER BY user_id",
             new { conversationId })).ToList();
     }
 
@@ -105,6 +112,98 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
             """, new { conversationId, userId, messageId });
     }
 
+    // Adds the users who are not members yet; returns the ones added.
+    public async Task<IReadOnlyList<long>> AddMembersAsync(long conversationId, IReadOnlyCollection<long> userIds)
+    {
+        var now = Clock.ToUnixMs(time.GetUtcNow());
+        var added = new List<long>();
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var userId in userIds.Distinct())
+        {
+            var inserted = await connection.ExecuteAsync(
+                db.Dialect.InsertIgnore("conversation_members", "conversation_id, user_id, role, joined_at", "@conversationId, @userId, @role, @now"),
+                new { conversationId, userId, role = MemberRoles.Member, now }, transaction);
+            if (inserted > 0)
+            {
+                added.Add(userId);
+            }
+        }
+
+        await transaction.CommitAsync();
+        return added;
+    }
+
+    // Removes a member. A group keeps an owner: when the last one goes, the longest-standing member takes
+    // over; when the last member goes, the group goes.
+    public async Task<RemovalOutcome> RemoveMemberAsync(long conversationId, long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var removed = await connection.ExecuteAsync(
+            "DELETE FROM conversation_members WHERE conversation_id = @conversationId AND user_id = @userId",
+            new { conversationId, userId }, transaction);
+        if (removed == 0)
+        {
+            await transaction.RollbackAsync();
+            return RemovalOutcome.NotAMember;
+        }
+
+        var remaining = (await connection.QueryAsync<Member>("""
+            SELECT user_id, role, joined_at FROM conversation_members
+            WHERE conversation_id = @conversationId ORDER BY joined_at, user_id
+            """, new { conversationId }, transaction)).ToList();
+        var outcome = RemovalOutcome.Removed;
+        if (remaining.Count == 0)
+        {
+            await connection.ExecuteAsync("DELETE FROM conversations WHERE id = @conversationId", new { conversationId }, transaction);
+            outcome = RemovalOutcome.ConversationDeleted;
+        }
+        else if (remaining.All(m => m.Role != MemberRoles.Owner))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE conversation_members SET role = @role WHERE conversation_id = @conversationId AND user_id = @userId",
+                new { role = MemberRoles.Owner, conversationId, userId = remaining[0].UserId }, transaction);
+        }
+
+        await transaction.CommitAsync();
+        return outcome;
+    }
+
+    public async Task RenameAsync(long conversationId, string title)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("UPDATE conversations SET title = @title WHERE id = @conversationId", new { conversationId, title });
+    }
+
+    // Messages, members, invites and images go with it (foreign keys cascade). Returns the former members.
+    public async Task<IReadOnlyList<long>> DeleteAsync(long conversationId)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var members = (await connection.QueryAsync<long>(
+            "SELECT user_id FROM conversation_members WHERE conversation_id = @conversationId", new { conversationId }, transaction)).ToList();
+        await connection.ExecuteAsync("DELETE FROM conversations WHERE id = @conversationId", new { conversationId }, transaction);
+        await transaction.CommitAsync();
+        return members;
+    }
+
+    public async Task HideAsync(long conversationId, long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE conversation_members SET hidden = 1 WHERE conversation_id = @conversationId AND user_id = @userId",
+            new { conversationId, userId });
+    }
+
+    // Every conversation the user belongs to, for work that must touch all of them (renames, account deletion).
+    public async Task<IReadOnlyList<long>> ConversationIdsOfAsync(long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<long>(
+            "SELECT conversation_id FROM conversation_members WHERE user_id = @userId", new { userId })).ToList();
+    }
+
     private static Task<long?> FindDirectAsync(DbConnection connection, string key) =>
         connection.ExecuteScalarAsync<long?>("SELECT id FROM conversations WHERE direct_key = @key", new { key });
 
@@ -118,10 +217,10 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
                 VALUES (@kind, @title, @directKey, @creatorId, @now, @now)
                 """),
             new { kind, title, directKey, creatorId, now }, transaction);
-        var role = kind == ConversationKind.Group ? MemberRole.Owner : MemberRole.Member;
+        var role = kind == ConversationKind.Group ? MemberRoles.Owner : MemberRoles.Member;
         await connection.ExecuteAsync(
             "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) VALUES (@id, @userId, @role, @now)",
-            memberIds.Select(userId => new { id, userId, role = userId == creatorId ? role : MemberRole.Member, now }),
+            memberIds.Select(userId => new { id, userId, role = userId == creatorId ? role : MemberRoles.Member, now }),
             transaction);
         await transaction.CommitAsync();
         return id;

@@ -110,6 +110,51 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         return (message, true);
     }
 
+    public async Task<MessageView?> FindAsync(long conversationId, long messageId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<MessageView>(
+            $"{SelectMessages} WHERE m.id = @messageId AND m.conversation_id = @conversationId", new { conversationId, messageId });
+    }
+
+    // Only the sender may edit, and only a text message that still exists. Null when refused.
+    public Task<MessageView?> EditAsync(long conversationId, long messageId, long editorId, string body) =>
+        ChangeAsync(conversationId, messageId, """
+            UPDATE messages SET body = @body, edited_at = @now, change_version = @version
+            WHERE id = @messageId AND conversation_id = @conversationId AND sender_id = @actorId
+              AND kind = 'text' AND deleted_at IS NULL
+            """, editorId, body);
+
+    // The sender may delete, and so may a group's owner (anyoneMayDelete). The body goes with it.
+    public Task<MessageView?> DeleteAsync(long conversationId, long messageId, long actorId, bool anyoneMayDelete) =>
+        ChangeAsync(conversationId, messageId, $"""
+            UPDATE messages SET body = NULL, deleted_at = @now, change_version = @version
+            WHERE id = @messageId AND conversation_id = @conversationId AND kind = 'text' AND deleted_at IS NULL
+              {(anyoneMayDelete ? string.Empty : "AND sender_id = @actorId")}
+            """, actorId, null);
+
+    // Bumps the conversation's change counter and stamps the changed message with it, in one transaction,
+    // so a poll with an older counter finds exactly the messages changed since.
+    private async Task<MessageView?> ChangeAsync(long conversationId, long messageId, string update, long actorId, string? body)
+    {
+        var now = Clock.ToUnixMs(time.GetUtcNow());
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var version = await connection.ExecuteScalarAsync<long>("""
+            UPDATE conversations SET change_counter = change_counter + 1 WHERE id = @conversationId;
+            SELECT change_counter FROM conversations WHERE id = @conversationId;
+            """, new { conversationId }, transaction);
+        var changed = await connection.ExecuteAsync(update, new { conversationId, messageId, actorId, body, now, version }, transaction);
+        if (changed == 0)
+        {
+            await transaction.RollbackAsync();
+            return null;
+        }
+
+        await transaction.CommitAsync();
+        return await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
+    }
+
     private static Task<MessageView?> FindByClientIdAsync(DbConnection connection, long senderId, string clientMessageId) =>
         connection.QuerySingleOrDefaultAsync<MessageView>(
             $"{SelectMessages} WHERE m.sender_id = @senderId AND m.client_message_id = @clientMessageId",

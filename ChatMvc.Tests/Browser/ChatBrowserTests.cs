@@ -1,0 +1,273 @@
+using System.Text.RegularExpressions;
+using ChatMvc.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatMvc.Tests.Browser;
+
+// The chat pages in a real Chromium against the real app: each person signs in in a browser context of their own.
+public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly LocatorAssertionsToContainTextOptions WithinFiveSeconds = new() { Timeout = 5000 };
+
+    [Fact]
+    public async Task Without_javascript_a_person_starts_a_conversation_sends_and_the_other_sees_it_by_checking_for_new_messages()
+    {
+        await using var ann = await browser.SignInNewPersonAsync("Ann", javaScript: false);
+        await using var bea = await browser.SignInNewPersonAsync("Bea", javaScript: false);
+
+        await ann.Page.GotoAsync("/conversations/new");
+        await ann.Page.GetByLabel("Find people by name or email").FillAsync(bea.Name);
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = bea.Name }).CheckAsync();
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Start conversation" }).ClickAsync();
+        await Expect(ann.Page).ToHaveURLAsync(WindowUrl());
+        await Expect(ann.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(bea.Name);
+        await bea.Page.GotoAsync(ann.Page.Url);
+
+        await ann.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("Hello from Ann without JavaScript");
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(ann.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello from Ann without JavaScript");
+        await bea.Page.GetByRole(AriaRole.Link, new() { Name = "Check for new messages" }).ClickAsync();
+
+        await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello from Ann without JavaScript");
+
+        // Checking again from the page that link led to still fetches what arrived since.
+        await ann.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("And a second one");
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await bea.Page.GetByRole(AriaRole.Link, new() { Name = "Check for new messages" }).ClickAsync();
+        await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("And a second one");
+    }
+
+    [Fact]
+    public async Task A_message_sent_with_enter_appears_in_the_other_open_window_without_reload_and_once_in_the_senders()
+    {
+        await using var ann = await browser.SignInNewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.Account.StartConversationAsync(null, bea.Account);
+        await ann.Page.GotoAsync($"/conversations/{id}");
+        await bea.Page.GotoAsync($"/conversations/{id}");
+        await MarkDocumentAsync(bea.Page);
+        var composer = ann.Page.GetByLabel("Message", new() { Exact = true });
+
+        await composer.FillAsync("Live hello");
+        await composer.PressAsync("Enter");
+
+        await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Live hello", WithinFiveSeconds);
+        Assert.True(await IsSameDocumentAsync(bea.Page), "Bea's window reloaded instead of updating in place.");
+        await Expect(composer).ToHaveValueAsync(string.Empty);
+        await Expect(composer).ToBeFocusedAsync();
+        Assert.Equal("message-body", await ann.Page.EvaluateAsync<string>("document.activeElement.id"));
+        await NextPollAsync(ann.Page);
+        await Expect(MessagesIn(ann.Page, "Live hello")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Pausing_live_updates_is_remembered_and_holds_new_messages_until_resumed()
+    {
+        using var ann = await browser.App.NewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(null, bea.Account);
+        await bea.Page.GotoAsync($"/conversations/{id}");
+
+        await bea.Page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates" }).ClickAsync();
+        var resume = bea.Page.GetByRole(AriaRole.Button, new() { Name = "Resume live updates" });
+        await Expect(resume).ToHaveAttributeAsync("aria-pressed", "true");
+        await bea.Page.ReloadAsync();
+        await Expect(resume).ToHaveAttributeAsync("aria-pressed", "true");
+
+        await ann.SendAsync(id, "Sent while Bea paused");
+        await bea.Page.WaitForTimeoutAsync(4000); // longer than one poll interval: a live window would have shown it
+        await Expect(MessagesIn(bea.Page, "Sent while Bea paused")).ToHaveCountAsync(0);
+
+        await resume.ClickAsync();
+        await Expect(bea.Page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates" })).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Sent while Bea paused", WithinFiveSeconds);
+    }
+
+    [Fact]
+    public async Task The_skip_link_composer_send_button_and_pause_toggle_work_by_keyboard_alone()
+    {
+        using var ann = await browser.App.NewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(null, bea.Account);
+        await ann.SendAsync(id, "Say something back");
+        await bea.Page.GotoAsync($"/conversations/{id}");
+        var page = bea.Page;
+        var log = page.GetByRole(AriaRole.Log);
+        var composer = page.GetByLabel("Message", new() { Exact = true });
+
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to main content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("main")).ToBeFocusedAsync();
+
+        await TabToAsync(page, "#message-body");
+        await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.TypeAsync("Typed and sent with Enter");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(log).ToContainTextAsync("Typed and sent with Enter");
+        await Expect(composer).ToBeFocusedAsync();
+
+        await page.Keyboard.TypeAsync("Sent with the button");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeFocusedAsync();
+        await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(log).ToContainTextAsync("Sent with the button");
+        await Expect(composer).ToBeFocusedAsync();
+
+        await TabToAsync(page, "#live-toggle", backwards: true);
+        await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    [Fact]
+    public async Task The_empty_conversation_list_has_no_axe_violations()
+    {
+        await using var ann = await browser.SignInNewPersonAsync("Ann");
+
+        await ann.Page.GotoAsync("/");
+
+        await Expect(ann.Page.GetByText("You have no conversations yet.")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(ann.Page);
+    }
+
+    [Fact]
+    public async Task The_conversation_list_with_an_unread_conversation_has_no_axe_violations()
+    {
+        using var ann = await browser.App.NewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(null, bea.Account);
+        await ann.SendAsync(id, "Are you there? See https://example.test/agenda for the plan.");
+
+        await bea.Page.GotoAsync("/");
+
+        await Expect(bea.Page.Locator(".conversation-unread")).ToHaveTextAsync("1 unread message");
+        await AssertNoAxeViolationsAsync(bea.Page);
+    }
+
+    [Fact]
+    public async Task The_people_picker_with_search_results_has_no_axe_violations()
+    {
+        await using var ann = await browser.SignInNewPersonAsync("Ann");
+        using var bea = await browser.App.NewPersonAsync($"Picker Bea {Guid.NewGuid().ToString("N")[..6]}");
+        using var cy = await browser.App.NewPersonAsync($"Picker Cy {Guid.NewGuid().ToString("N")[..6]}");
+
+        await ann.Page.GotoAsync("/conversations/new");
+        await ann.Page.GetByLabel("Find people by name or email").FillAsync("Picker");
+        await Expect(ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = cy.User.DisplayName })).ToBeVisibleAsync();
+        await ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = bea.User.DisplayName }).CheckAsync();
+
+        await AssertNoAxeViolationsAsync(ann.Page);
+    }
+
+    [Fact]
+    public async Task The_chat_window_with_unread_messages_and_a_long_linked_message_has_no_axe_violations()
+    {
+        using var ann = await browser.App.NewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(null, bea.Account);
+        await ann.SendAsync(id, "Read already");
+        await bea.Account.OpenAsync(id);
+        await ann.SendAsync(id, "Not read yet");
+        await ann.SendAsync(id, string.Join(' ', Enumerable.Repeat("A long message that wraps over several lines.", 30))
+            + "\nThe notes are at https://example.test/notes/2026/a-very-long-path-that-does-not-fit-on-one-line?with=query&and=more");
+
+        await bea.Page.GotoAsync($"/conversations/{id}");
+
+        await Expect(bea.Page.Locator("#messages #unread-divider")).ToBeVisibleAsync();
+        await Expect(bea.Page.GetByRole(AriaRole.Log).GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+        await AssertNoAxeViolationsAsync(bea.Page);
+    }
+
+    [Fact]
+    public async Task Loading_older_messages_inserts_them_above_without_reloading_the_page()
+    {
+        using var ann = await browser.App.NewPersonAsync("Ann");
+        await using var bea = await browser.SignInNewPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(null, bea.Account);
+        await SendManyAsync(ann, id, 45);
+        await bea.Page.GotoAsync($"/conversations/{id}");
+        var messages = bea.Page.Locator("#messages article.message");
+        await Expect(messages).ToHaveCountAsync(40);
+        await MarkDocumentAsync(bea.Page);
+
+        await bea.Page.GetByRole(AriaRole.Link, new() { Name = "Load older messages" }).ClickAsync();
+
+        await Expect(messages).ToHaveCountAsync(45);
+        Assert.True(await IsSameDocumentAsync(bea.Page), "Loading older messages reloaded the page.");
+        Assert.Equal(Enumerable.Range(1, 45).Select(i => $"Note {i}"), await messages.Locator(".message-body").AllInnerTextsAsync());
+        await Expect(bea.Page.Locator("#older")).ToHaveTextAsync("This is the start of the conversation.");
+        await Expect(bea.Page.Locator("#load-older")).ToHaveCountAsync(0);
+        await Expect(bea.Page.GetByRole(AriaRole.Log)).ToBeFocusedAsync();
+    }
+
+    private static Regex WindowUrl() => WindowUrlPattern();
+
+    [GeneratedRegex(@"/conversations/\d+(#composer)?$")]
+    private static partial Regex WindowUrlPattern();
+
+    private static ILocator MessagesIn(IPage page, string text) =>
+        page.Locator("#messages article.message").Filter(new() { Has = page.Locator(".message-body", new() { HasTextString = text }) });
+
+    private static Task MarkDocumentAsync(IPage page) => page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+    private static Task<bool> IsSameDocumentAsync(IPage page) => page.EvaluateAsync<bool>("() => window.sameDocument === true");
+
+    // Resolves when the window's next live poll has finished and been swapped in.
+    private static Task NextPollAsync(IPage page) => page.EvaluateAsync("""
+        () => new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error("no poll within 5 s")), 5000);
+            document.body.addEventListener("htmx:afterRequest", function done(event) {
+                if (event.detail.requestConfig.path.includes("/poll")) {
+                    clearTimeout(timer);
+                    document.body.removeEventListener("htmx:afterRequest", done);
+                    resolve();
+                }
+            });
+        })
+        """);
+
+    private static async Task TabToAsync(IPage page, string selector, bool backwards = false)
+    {
+        for (var presses = 0; presses < 40; presses++)
+        {
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            if (await page.EvaluateAsync<bool>("selector => document.activeElement?.matches(selector) ?? false", selector))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"Tab never reached {selector}.");
+    }
+
+    private static async Task AssertFocusIsVisibleAsync(IPage page)
+    {
+        var outline = await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle");
+        Assert.NotEqual("none", outline);
+    }
+
+    private static async Task AssertNoAxeViolationsAsync(IPage page)
+    {
+        var violations = await BrowserFixture.AxeViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"axe found on {page.Url}:\n" + string.Join("\n", violations));
+    }
+
+    // Posts the composer form directly: quick setup for a long conversation.
+    private static async Task SendManyAsync(Participant person, long conversationId, int count)
+    {
+        var window = await person.OpenAsync(conversationId);
+        var token = window.Document.QuerySelector("#composer input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        for (var i = 1; i <= count; i++)
+        {
+            using var response = await person.Client.Http.PostAsync($"/conversations/{conversationId}/messages", new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["Body"] = $"Note {i}", ["__RequestVerificationToken"] = token }));
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        }
+    }
+}
