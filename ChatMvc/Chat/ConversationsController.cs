@@ -56,7 +56,7 @@ public sealed class ConversationsController(
         {
             0 => "Choose at least one person to talk to.",
             > 1 when string.IsNullOrEmpty(trimmedTitle) => "A group needs a title.",
-            > 1 when trimmedTitle!.Length > MaxTitleLength => $"A title can be at most {MaxTitleLength} characters.",
+            _ when trimmedTitle?.Length > MaxTitleLength => $"A title can be at most {MaxTitleLength} characters.",
             _ => null,
         };
         if (error is null && !await conversations.UsersExistAsync(memberIds))
@@ -70,7 +70,9 @@ public sealed class ConversationsController(
             return View("New", (await PickerAsync(q, memberIds)) with { Title = title, Error = error });
         }
 
-        var id = memberIds.Count == 1
+        // One person and no title is a direct conversation; a title always makes a group, so a group can
+        // start with one other person and grow.
+        var id = memberIds.Count == 1 && string.IsNullOrEmpty(trimmedTitle)
             ? await conversations.GetOrCreateDirectAsync(CurrentUserId, memberIds[0])
             : await conversations.CreateGroupAsync(CurrentUserId, trimmedTitle!, memberIds);
         await cache.TouchInboxesAsync([CurrentUserId, .. memberIds]);
