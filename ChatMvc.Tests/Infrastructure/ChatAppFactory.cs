@@ -26,6 +26,9 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
     // Overridable so a test can point the app at a Redis it controls.
     protected virtual string? RedisConfiguration => Engine == Engine.MariaDb ? TestServers.Redis : null;
 
+    // Overridable so a test can reach the database through a proxy it controls.
+    protected virtual string ConnectionString => Database.ConnectionString;
+
     public override string ToString() => Engine.ToString();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -34,7 +37,7 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = Database.Provider.ToString(),
-            ["ConnectionStrings:Chat"] = Database.ConnectionString,
+            ["ConnectionStrings:Chat"] = ConnectionString,
             ["Redis:Configuration"] = RedisConfiguration ?? string.Empty,
             ["Redis:InstanceName"] = RedisInstanceName,
             ["Email:PickupDirectory"] = mailFolder,

@@ -22,6 +22,9 @@ public sealed class WebSession : IDisposable
         });
     }
 
+    // For an app running elsewhere (another process): the client must keep cookies and not follow redirects.
+    public WebSession(HttpClient http) => this.http = http;
+
     public HttpClient Http => http;
 
     public Uri? LastUrl { get; private set; }
@@ -33,7 +36,7 @@ public sealed class WebSession : IDisposable
     }
 
     // Fills the form found by selector (default: the first form in main) and submits it like a browser would.
-    public async Task<Page> SubmitAsync(Page page, IDictionary<string, string> values, string formSelector = "main form", string? submitter = null)
+    public async Task<Page> SubmitAsync(Page page, Dictionary<string, string> values, string formSelector = "main form", string? submitter = null)
     {
         var form = page.Document.QuerySelector(formSelector) as IHtmlFormElement
             ?? throw new InvalidOperationException($"No form matches '{formSelector}' on {page.Url}.");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using ChatMvc.Caching;
 using ChatMvc.Data;
@@ -13,6 +14,13 @@ public sealed class ConversationCache(
     public const int RecentCount = 50;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Invalidations that could not reach the cache. Until they do, the cache may hold state older than the
+    // database (if it kept its data through the outage), so they are retried until they succeed.
+    private readonly ConcurrentDictionary<long, byte> pendingConversations = new();
+    private readonly ConcurrentDictionary<long, byte> pendingInboxes = new();
+
+    public bool HasPendingRepairs => !pendingConversations.IsEmpty || !pendingInboxes.IsEmpty;
 
     // The member's role, or null for anyone who is not a member (or a conversation that does not exist).
     public async Task<string?> RoleOfAsync(long conversationId, long userId) =>
@@ -162,7 +170,8 @@ public sealed class ConversationCache(
             }
             catch (Exception e) when (IsCacheFailure(e))
             {
-                logger.LogWarning(e, "Could not bump the inbox of user {User}", userId);
+                logger.LogWarning(e, "Could not bump the inbox of user {User}; will retry", userId);
+                pendingInboxes.TryAdd(userId, 0);
             }
         }
     }
@@ -185,7 +194,40 @@ public sealed class ConversationCache(
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogError(e, "Could not drop the cached state of conversation {Conversation}", conversationId);
+            logger.LogError(e, "Could not drop the cached state of conversation {Conversation}; will retry", conversationId);
+            pendingConversations.TryAdd(conversationId, 0);
+        }
+    }
+
+    // Retries the invalidations that failed; called periodically by CacheRepairService.
+    public async Task RepairAsync()
+    {
+        foreach (var conversationId in pendingConversations.Keys)
+        {
+            try
+            {
+                await cache.InvalidateAsync(
+                    CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
+                    CacheKeys.RecentMessages(conversationId), CacheKeys.Members(conversationId));
+                pendingConversations.TryRemove(conversationId, out _);
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                return;
+            }
+        }
+
+        foreach (var userId in pendingInboxes.Keys)
+        {
+            try
+            {
+                await cache.IncrementAsync(CacheKeys.Inbox(userId));
+                pendingInboxes.TryRemove(userId, out _);
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                return;
+            }
         }
     }
 
