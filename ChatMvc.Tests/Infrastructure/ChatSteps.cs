@@ -101,3 +101,27 @@ public static class ChatSteps
             "SELECT COUNT(*) FROM messages WHERE conversation_id = @conversationId", new { conversationId });
     }
 }
+
+public static class PageSteps
+{
+    // Opens a page and submits one of its forms, as a person without JavaScript would.
+    public static async Task<Page> SubmitOnAsync(this Participant person, string url, string formSelector, Dictionary<string, string>? values = null)
+    {
+        var page = await person.Client.GetAsync(url);
+        if (page.Status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"{url} answered {page.Status}.");
+        }
+
+        return await person.Client.SubmitAsync(page, values ?? [], formSelector);
+    }
+
+    // A POST with a valid antiforgery token but to any URL, for requests a page would not offer this person.
+    public static async Task<HttpResponseMessage> PostWithTokenAsync(this Participant person, string url, Dictionary<string, string>? values = null)
+    {
+        var page = await person.Client.GetAsync("/conversations/new");
+        var token = page.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var fields = new Dictionary<string, string>(values ?? []) { ["__RequestVerificationToken"] = token };
+        return await person.Client.Http.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+}
