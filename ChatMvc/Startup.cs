@@ -1,8 +1,12 @@
 using ChatMvc.Accounts;
+using ChatMvc.Api;
 using ChatMvc.Caching;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Health;
+using ChatMvc.Images;
+using ChatMvc.Security;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ChatMvc;
 
@@ -23,6 +27,10 @@ public static class Startup
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<InviteQueries>();
+        services.AddSingleton<ImageQueries>();
+        services.AddSingleton<ImageProcessor>();
+        services.AddSingleton<ImageService>();
+        services.AddScoped<ProfileChanges>();
         services.AddHostedService<CacheRepairService>();
 
         services.AddHealthChecks()
@@ -34,21 +42,39 @@ public static class Startup
         services.AddRazorPages();
         // htmx sends the token in this header on every request (see _Layout's hx-headers).
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+        // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).
+        services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
+        services.AddChatApi(configuration);
         return services;
     }
 
     public static WebApplication UseChat(this WebApplication app)
     {
+        // Behind a TLS-terminating reverse proxy the scheme comes from X-Forwarded-Proto, which makes cookies
+        // Secure and turns HSTS on. Only loopback proxies are trusted unless ReverseProxy:TrustForwardedHeaders is set.
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        if (app.Configuration.GetValue<bool>("ReverseProxy:TrustForwardedHeaders"))
+        {
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+        }
+
+        app.UseForwardedHeaders(forwarded);
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
+            app.UseHsts();
         }
 
         app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseCookiePolicy();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseChatApi();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
@@ -58,6 +84,7 @@ public static class Startup
         // pipeline, no authentication and no I/O. Reveals nothing and costs nothing, so it stays in production.
         app.MapGet("/bench/bare", () => Results.NoContent());
         app.MapControllers();
+        app.MapOpenApi();
         app.MapRazorPages();
         return app;
     }

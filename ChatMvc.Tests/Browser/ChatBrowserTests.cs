@@ -13,8 +13,8 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task Without_javascript_a_person_starts_a_conversation_sends_and_the_other_sees_it_by_checking_for_new_messages()
     {
-        await using var ann = await browser.SignInNewPersonAsync("Ann", javaScript: false);
-        await using var bea = await browser.SignInNewPersonAsync("Bea", javaScript: false);
+        await using var ann = await browser.RegisterPersonAsync("Ann", javaScript: false);
+        await using var bea = await browser.RegisterPersonAsync("Bea", javaScript: false);
 
         await ann.Page.GotoAsync("/conversations/new");
         await ann.Page.GetByLabel("Find people by name or email").FillAsync(bea.Name);
@@ -23,16 +23,20 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Start conversation" }).ClickAsync();
         await Expect(ann.Page).ToHaveURLAsync(WindowUrl());
         await Expect(ann.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(bea.Name);
-        await bea.Page.GotoAsync(ann.Page.Url);
+        await Expect(ann.Page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates" })).ToBeHiddenAsync();
+        var id = long.Parse(new Uri(ann.Page.Url).AbsolutePath.Split('/')[2]);
+        await SendManyAsync(ann, id, 15); // more than the window's height: new messages arrive below the fold
+        await bea.Page.GotoAsync($"/conversations/{id}");
 
         await ann.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("Hello from Ann without JavaScript");
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await Expect(ann.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello from Ann without JavaScript");
+        await Expect(MessagesIn(ann.Page, "Hello from Ann without JavaScript")).ToBeInViewportAsync();
         await bea.Page.GetByRole(AriaRole.Link, new() { Name = "Check for new messages" }).ClickAsync();
 
         await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello from Ann without JavaScript");
+        await Expect(MessagesIn(bea.Page, "Hello from Ann without JavaScript")).ToBeInViewportAsync();
 
-        // Checking again from the page that link led to still fetches what arrived since.
+        // Checking again from the page the link led to still loads what arrived since.
         await ann.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("And a second one");
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await bea.Page.GetByRole(AriaRole.Link, new() { Name = "Check for new messages" }).ClickAsync();
@@ -42,9 +46,9 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task A_message_sent_with_enter_appears_in_the_other_open_window_without_reload_and_once_in_the_senders()
     {
-        await using var ann = await browser.SignInNewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.Account.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await ann.Page.GotoAsync($"/conversations/{id}");
         await bea.Page.GotoAsync($"/conversations/{id}");
         await MarkDocumentAsync(bea.Page);
@@ -55,6 +59,7 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
 
         await Expect(bea.Page.GetByRole(AriaRole.Log)).ToContainTextAsync("Live hello", WithinFiveSeconds);
         Assert.True(await IsSameDocumentAsync(bea.Page), "Bea's window reloaded instead of updating in place.");
+        await Expect(MessagesIn(bea.Page, "Live hello")).ToBeInViewportAsync();
         await Expect(composer).ToHaveValueAsync(string.Empty);
         await Expect(composer).ToBeFocusedAsync();
         Assert.Equal("message-body", await ann.Page.EvaluateAsync<string>("document.activeElement.id"));
@@ -63,11 +68,43 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     }
 
     [Fact]
+    public async Task A_send_that_fails_keeps_the_text_in_the_composer_and_says_so()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
+        await ann.Page.GotoAsync($"/conversations/{id}");
+        await ann.Page.RouteAsync($"**/conversations/{id}/messages", route => route.FulfillAsync(new() { Status = 500 }));
+        var composer = ann.Page.GetByLabel("Message", new() { Exact = true });
+
+        await composer.FillAsync("Into the void");
+        await composer.PressAsync("Enter");
+
+        await Expect(ann.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Your message was not sent. Check your connection and try again.");
+        await Expect(composer).ToHaveValueAsync("Into the void");
+    }
+
+    [Fact]
+    public async Task The_conversation_list_refreshes_live_without_taking_the_keyboard_focus_away()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
+        await bea.Page.GotoAsync("/");
+        await TabToAsync(bea.Page, $"#conversation-{id} a.conversation-link");
+
+        await ann.SendAsync(id, "Ping");
+
+        await Expect(bea.Page.Locator($"#conversation-{id} .conversation-unread")).ToHaveTextAsync("1 unread message");
+        await Expect(bea.Page.Locator($"#conversation-{id} a.conversation-link")).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task Pausing_live_updates_is_remembered_and_holds_new_messages_until_resumed()
     {
-        using var ann = await browser.App.NewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await bea.Page.GotoAsync($"/conversations/{id}");
 
         await bea.Page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates" }).ClickAsync();
@@ -75,6 +112,9 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await Expect(resume).ToHaveAttributeAsync("aria-pressed", "true");
         await bea.Page.ReloadAsync();
         await Expect(resume).ToHaveAttributeAsync("aria-pressed", "true");
+        await bea.Page.GotoAsync("/"); // the list is paused too, and says so
+        await Expect(resume).ToHaveAttributeAsync("aria-pressed", "true");
+        await bea.Page.GotoAsync($"/conversations/{id}");
 
         await ann.SendAsync(id, "Sent while Bea paused");
         await bea.Page.WaitForTimeoutAsync(4000); // longer than one poll interval: a live window would have shown it
@@ -88,9 +128,9 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task The_skip_link_composer_send_button_and_pause_toggle_work_by_keyboard_alone()
     {
-        using var ann = await browser.App.NewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await ann.SendAsync(id, "Say something back");
         await bea.Page.GotoAsync($"/conversations/{id}");
         var page = bea.Page;
@@ -104,9 +144,11 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
 
         await TabToAsync(page, "#message-body");
         await AssertFocusIsVisibleAsync(page);
-        await page.Keyboard.TypeAsync("Typed and sent with Enter");
+        await page.Keyboard.TypeAsync("Typed on one line");
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await page.Keyboard.TypeAsync("and sent with Enter");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(log).ToContainTextAsync("Typed and sent with Enter");
+        await Expect(MessagesIn(page, "Typed on one line").Locator(".message-body br")).ToHaveCountAsync(1);
         await Expect(composer).ToBeFocusedAsync();
 
         await page.Keyboard.TypeAsync("Sent with the button");
@@ -128,7 +170,7 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task The_empty_conversation_list_has_no_axe_violations()
     {
-        await using var ann = await browser.SignInNewPersonAsync("Ann");
+        await using var ann = await browser.RegisterPersonAsync("Ann");
 
         await ann.Page.GotoAsync("/");
 
@@ -139,9 +181,9 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task The_conversation_list_with_an_unread_conversation_has_no_axe_violations()
     {
-        using var ann = await browser.App.NewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await ann.SendAsync(id, "Are you there? See https://example.test/agenda for the plan.");
 
         await bea.Page.GotoAsync("/");
@@ -153,14 +195,18 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task The_people_picker_with_search_results_has_no_axe_violations()
     {
-        await using var ann = await browser.SignInNewPersonAsync("Ann");
-        using var bea = await browser.App.NewPersonAsync($"Picker Bea {Guid.NewGuid().ToString("N")[..6]}");
-        using var cy = await browser.App.NewPersonAsync($"Picker Cy {Guid.NewGuid().ToString("N")[..6]}");
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Picker Bea");
+        await using var cy = await browser.RegisterPersonAsync("Picker Cy");
 
         await ann.Page.GotoAsync("/conversations/new");
+        var status = ann.Page.GetByRole(AriaRole.Status);
+        await MarkElementAsync(status);
         await ann.Page.GetByLabel("Find people by name or email").FillAsync("Picker");
-        await Expect(ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = cy.User.DisplayName })).ToBeVisibleAsync();
-        await ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = bea.User.DisplayName }).CheckAsync();
+        await Expect(ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = cy.Name })).ToBeVisibleAsync();
+        await Expect(status).ToHaveTextAsync("2 people found.");
+        Assert.True(await IsMarkedAsync(status), "The search status was replaced, so screen readers would not announce it.");
+        await ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = bea.Name }).CheckAsync();
 
         await AssertNoAxeViolationsAsync(ann.Page);
     }
@@ -168,11 +214,11 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task The_chat_window_with_unread_messages_and_a_long_linked_message_has_no_axe_violations()
     {
-        using var ann = await browser.App.NewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await ann.SendAsync(id, "Read already");
-        await bea.Account.OpenAsync(id);
+        await bea.ReadAsync(id);
         await ann.SendAsync(id, "Not read yet");
         await ann.SendAsync(id, string.Join(' ', Enumerable.Repeat("A long message that wraps over several lines.", 30))
             + "\nThe notes are at https://example.test/notes/2026/a-very-long-path-that-does-not-fit-on-one-line?with=query&and=more");
@@ -187,9 +233,9 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task Loading_older_messages_inserts_them_above_without_reloading_the_page()
     {
-        using var ann = await browser.App.NewPersonAsync("Ann");
-        await using var bea = await browser.SignInNewPersonAsync("Bea");
-        var id = await ann.StartConversationAsync(null, bea.Account);
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
         await SendManyAsync(ann, id, 45);
         await bea.Page.GotoAsync($"/conversations/{id}");
         var messages = bea.Page.Locator("#messages article.message");
@@ -206,10 +252,8 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await Expect(bea.Page.GetByRole(AriaRole.Log)).ToBeFocusedAsync();
     }
 
-    private static Regex WindowUrl() => WindowUrlPattern();
-
     [GeneratedRegex(@"/conversations/\d+(#composer)?$")]
-    private static partial Regex WindowUrlPattern();
+    private static partial Regex WindowUrl();
 
     private static ILocator MessagesIn(IPage page, string text) =>
         page.Locator("#messages article.message").Filter(new() { Has = page.Locator(".message-body", new() { HasTextString = text }) });
@@ -217,6 +261,10 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     private static Task MarkDocumentAsync(IPage page) => page.EvaluateAsync("() => { window.sameDocument = true; }");
 
     private static Task<bool> IsSameDocumentAsync(IPage page) => page.EvaluateAsync<bool>("() => window.sameDocument === true");
+
+    private static Task MarkElementAsync(ILocator element) => element.EvaluateAsync("e => { e.kept = true; }");
+
+    private static Task<bool> IsMarkedAsync(ILocator element) => element.EvaluateAsync<bool>("e => e.kept === true");
 
     // Resolves when the window's next live poll has finished and been swapped in.
     private static Task NextPollAsync(IPage page) => page.EvaluateAsync("""
@@ -258,16 +306,11 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         Assert.True(violations.Count == 0, $"axe found on {page.Url}:\n" + string.Join("\n", violations));
     }
 
-    // Posts the composer form directly: quick setup for a long conversation.
-    private static async Task SendManyAsync(Participant person, long conversationId, int count)
+    private static async Task SendManyAsync(BrowserPerson person, long conversationId, int count)
     {
-        var window = await person.OpenAsync(conversationId);
-        var token = window.Document.QuerySelector("#composer input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         for (var i = 1; i <= count; i++)
         {
-            using var response = await person.Client.Http.PostAsync($"/conversations/{conversationId}/messages", new FormUrlEncodedContent(
-                new Dictionary<string, string> { ["Body"] = $"Note {i}", ["__RequestVerificationToken"] = token }));
-            Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+            await person.SendAsync(conversationId, $"Note {i}");
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using ChatMvc.Data;
+using Dapper;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,6 +42,28 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IBrowserContext> NewContextAsync(bool javaScript = true) =>
         await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, JavaScriptEnabled = javaScript });
 
+    // Registers through the register page in a browser context of its own, which stays signed in. The display
+    // name gets a unique suffix so a people search finds exactly this person.
+    public async Task<BrowserPerson> RegisterPersonAsync(string name, bool javaScript = true)
+    {
+        var user = AccountSteps.NewUser($"{name} {Guid.NewGuid().ToString("N")[..6]}");
+        var context = await NewContextAsync(javaScript);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Identity/Account/Register");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Display name").FillAsync(user.DisplayName);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(user.Password);
+        await page.GetByLabel("Confirm password").FillAsync(user.Password);
+        await page.GetByLabel("Confirm password").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        var db = App.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM users WHERE normalized_email = @email", new { email = user.Email.ToUpperInvariant() });
+        return new BrowserPerson(user, id, context, page);
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
@@ -53,6 +78,84 @@ public sealed class BrowserFixture : IAsyncLifetime
             .Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
             .ToList();
     }
+}
+
+// One signed-in person in their own browser context. Setup steps go through the context's request API: the same
+// forms and cookies as the page, without disturbing what the page shows.
+public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    private string? antiforgeryToken;
+
+    public TestUser User { get; } = user;
+
+    public long Id { get; } = id;
+
+    public IBrowserContext Context { get; } = context;
+
+    public IPage Page { get; } = page;
+
+    public string Name => User.DisplayName;
+
+    public async Task<long> StartConversationAsync(params BrowserPerson[] others)
+    {
+        var form = Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await AntiforgeryTokenAsync());
+        foreach (var other in others)
+        {
+            form.Append("selected", other.Id.ToString());
+        }
+
+        var response = await Context.APIRequest.PostAsync("/conversations", new() { Form = form });
+        var window = WindowPath().Match(new Uri(response.Url).AbsolutePath);
+        return window.Success && response.Ok
+            ? long.Parse(window.Groups[1].Value)
+            : throw new InvalidOperationException($"Starting a conversation failed ({response.Status} {response.Url}).");
+    }
+
+    // Sends as a browser without JavaScript does: a plain form POST.
+    public async Task SendAsync(long conversationId, string body)
+    {
+        var form = Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await AntiforgeryTokenAsync());
+        form.Set("Body", body);
+        form.Set("ClientMessageId", Guid.NewGuid().ToString("N"));
+        var response = await Context.APIRequest.PostAsync($"/conversations/{conversationId}/messages", new() { Form = form, MaxRedirects = 0 });
+        if (response.Status != 302)
+        {
+            throw new InvalidOperationException($"Sending failed ({response.Status}): {await response.TextAsync()}");
+        }
+    }
+
+    // Opens the window without showing it, which marks its messages read.
+    public async Task ReadAsync(long conversationId)
+    {
+        var response = await Context.APIRequest.GetAsync($"/conversations/{conversationId}");
+        if (!response.Ok)
+        {
+            throw new InvalidOperationException($"Opening conversation {conversationId} failed ({response.Status}).");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+
+    private async Task<string> AntiforgeryTokenAsync()
+    {
+        if (antiforgeryToken is null)
+        {
+            var page = await Context.APIRequest.GetAsync("/conversations/new");
+            antiforgeryToken = AntiforgeryField().Match(await page.TextAsync()) is { Success: true } field
+                ? field.Groups[1].Value
+                : throw new InvalidOperationException($"No antiforgery token on /conversations/new ({page.Status}).");
+        }
+
+        return antiforgeryToken;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex(@"^/conversations/(\d+)$")]
+    private static partial Regex WindowPath();
 }
 
 public sealed class KestrelApp : ChatAppFactory

@@ -51,6 +51,7 @@ public static class AccountsServiceCollectionExtensions
             }
         });
 
+        services.AddScoped<AccountRegistration>();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         // Replaces the UI's no-op sender whichever order the registrations ran in.
         services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());

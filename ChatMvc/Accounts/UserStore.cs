@@ -98,16 +98,31 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
         return IdentityResult.Success;
     }
 
-    // Memberships, logins, claims and tokens cascade; messages stay with sender_id set to NULL.
+    // Memberships, logins, claims and tokens cascade; messages stay with sender_id set to NULL. The avatar is
+    // personal and goes too; photos sent in conversations stay with their messages.
     public async Task<IdentityResult> DeleteAsync(ChatUser user, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(Command("""
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM users
             WHERE id = @Id
               AND (concurrency_stamp = @ConcurrencyStamp OR (concurrency_stamp IS NULL AND @ConcurrencyStamp IS NULL))
-            """, new { user.Id, user.ConcurrencyStamp }, cancellationToken));
-        return deleted == 0 ? IdentityResult.Failed(errors.ConcurrencyFailure()) : IdentityResult.Success;
+            """, new { user.Id, user.ConcurrencyStamp }, transaction, cancellationToken: cancellationToken));
+        if (deleted == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return IdentityResult.Failed(errors.ConcurrencyFailure());
+        }
+
+        if (user.AvatarImageId is { } avatar)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM images WHERE id = @avatar AND conversation_id IS NULL", new { avatar }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return IdentityResult.Success;
     }
 
     public Task<ChatUser?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>

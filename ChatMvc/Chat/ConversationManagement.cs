@@ -7,9 +7,42 @@ namespace ChatMvc.Chat;
 public sealed class ConversationManagement(
     ConversationQueries conversations, MessageQueries messages, ConversationCache cache)
 {
-    public async Task<MessageView?> EditMessageAsync(long conversationId, long messageId, long userId, string body)
+    public const int MaxTitleLength = 100;
+
+    // One other person and no title is a direct conversation (the existing one when there is one); a title
+    // always makes a group, so a group can start with one other person and grow.
+    public async Task<StartOutcome> StartAsync(long creatorId, IEnumerable<long> participantIds, string? title)
     {
-        var edited = await messages.EditAsync(conversationId, messageId, userId, body);
+        var memberIds = participantIds.Where(id => id != creatorId).Distinct().ToList();
+        var trimmedTitle = title?.Trim();
+        var refusal = memberIds.Count switch
+        {
+            0 => StartOutcome.Refuse(StartRefusal.NoParticipants, "Choose at least one person to talk to."),
+            > 1 when string.IsNullOrEmpty(trimmedTitle) => StartOutcome.Refuse(StartRefusal.GroupWithoutTitle, "A group needs a title."),
+            _ when trimmedTitle?.Length > MaxTitleLength =>
+                StartOutcome.Refuse(StartRefusal.TitleTooLong, $"A title can be at most {MaxTitleLength} characters."),
+            _ => null,
+        };
+        if (refusal is null && !await conversations.UsersExistAsync(memberIds))
+        {
+            refusal = StartOutcome.Refuse(StartRefusal.UnknownParticipant, "One of the people you chose no longer has an account. Search again.");
+        }
+
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (id, created) = memberIds.Count == 1 && string.IsNullOrEmpty(trimmedTitle)
+            ? await conversations.GetOrCreateDirectAsync(creatorId, memberIds[0])
+            : (await conversations.CreateGroupAsync(creatorId, trimmedTitle!, memberIds), true);
+        await cache.TouchInboxesAsync([creatorId, .. memberIds]);
+        return new StartOutcome(id, created);
+    }
+
+    public async Task<MessageView?> EditMessageAsync(long conversationId, long messageId, long userId, string? body, string? imageAlt = null)
+    {
+        var edited = await messages.EditAsync(conversationId, messageId, userId, body, imageAlt);
         if (edited is not null)
         {
             await cache.ConversationChangedAsync(conversationId);
@@ -108,4 +141,17 @@ public sealed class ConversationManagement(
         var list = names.ToList();
         return list.Count <= 1 ? string.Join(string.Empty, list) : $"{string.Join(", ", list[..^1])} and {list[^1]}";
     }
+}
+
+public enum StartRefusal
+{
+    NoParticipants,
+    GroupWithoutTitle,
+    TitleTooLong,
+    UnknownParticipant,
+}
+
+public sealed record StartOutcome(long ConversationId, bool Created, StartRefusal? Refusal = null, string? Error = null)
+{
+    public static StartOutcome Refuse(StartRefusal refusal, string error) => new(0, false, refusal, error);
 }

@@ -6,9 +6,9 @@ namespace ChatMvc.Chat;
 
 [Authorize]
 public sealed class ConversationsController(
-    ConversationCache cache, ConversationQueries conversations, PeopleQueries people) : Controller
+    ConversationCache cache, ConversationQueries conversations, PeopleQueries people, ConversationManagement management) : Controller
 {
-    public const int MaxTitleLength = 100;
+    public const int MaxTitleLength = ConversationManagement.MaxTitleLength;
 
     private long CurrentUserId => User.UserId();
 
@@ -50,33 +50,14 @@ public sealed class ConversationsController(
     [HttpPost("/conversations")]
     public async Task<IActionResult> Create(long[]? selected, string? title, string? q)
     {
-        var memberIds = (selected ?? []).Where(id => id != CurrentUserId).Distinct().ToList();
-        var trimmedTitle = title?.Trim();
-        var error = memberIds.Count switch
-        {
-            0 => "Choose at least one person to talk to.",
-            > 1 when string.IsNullOrEmpty(trimmedTitle) => "A group needs a title.",
-            _ when trimmedTitle?.Length > MaxTitleLength => $"A title can be at most {MaxTitleLength} characters.",
-            _ => null,
-        };
-        if (error is null && !await conversations.UsersExistAsync(memberIds))
-        {
-            error = "One of the people you chose no longer has an account. Search again.";
-        }
-
-        if (error is not null)
+        var outcome = await management.StartAsync(CurrentUserId, selected ?? [], title);
+        if (outcome.Error is not null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("New", (await PickerAsync(q, memberIds)) with { Title = title, Error = error });
+            return View("New", (await PickerAsync(q, selected ?? [])) with { Title = title, Error = outcome.Error });
         }
 
-        // One person and no title is a direct conversation; a title always makes a group, so a group can
-        // start with one other person and grow.
-        var id = memberIds.Count == 1 && string.IsNullOrEmpty(trimmedTitle)
-            ? await conversations.GetOrCreateDirectAsync(CurrentUserId, memberIds[0])
-            : await conversations.CreateGroupAsync(CurrentUserId, trimmedTitle!, memberIds);
-        await cache.TouchInboxesAsync([CurrentUserId, .. memberIds]);
-        return Redirect($"/conversations/{id}");
+        return Redirect($"/conversations/{outcome.ConversationId}");
     }
 
     private async Task<NewConversationModel> PickerAsync(string? q, IReadOnlyCollection<long> selectedIds)

@@ -16,6 +16,10 @@ public static partial class MessageText
 {
     public const int MaxLength = 4000;
 
+    public const int MaxAltLength = 500;
+
+    public const int MaxClientMessageIdLength = 64;
+
     public static IEnumerable<TextSegment> Segments(string? body)
     {
         var lines = (body ?? string.Empty).Replace("\r\n", "\n").Split('\n');
@@ -58,6 +62,29 @@ public static partial class MessageText
             _ => null,
         };
         return error is null ? text : null;
+    }
+
+    // The text of a message that has a photo: it may be empty (null), but not too long.
+    public static string? NormalizeOptional(string? body, out string? error)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            error = null;
+            return null;
+        }
+
+        return Normalize(body, out error);
+    }
+
+    // A photo's text alternative as stored: trimmed, on one line. Null when empty: the photo then reads as
+    // "Photo from NAME".
+    public static string? NormalizeAlt(string? alt, out string? error)
+    {
+        var text = string.Join(' ', (alt ?? string.Empty).Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        error = text.Length > MaxAltLength
+            ? $"A photo description can be at most {MaxAltLength} characters; this one has {text.Length}."
+            : null;
+        return text.Length == 0 || error is not null ? null : text;
     }
 
     public static string Preview(string? body, int length = 80)

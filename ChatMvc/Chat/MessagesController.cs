@@ -1,4 +1,5 @@
 using ChatMvc.Data;
+using ChatMvc.Images;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ChatMvc.Chat;
@@ -6,25 +7,47 @@ namespace ChatMvc.Chat;
 [Route("conversations/{conversationId}/messages")]
 public sealed class MessagesController(
     ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates,
-    ConversationManagement management)
+    ConversationManagement management, ImageService images)
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
     public async Task<IActionResult> Create([FromForm] SendMessageForm form)
     {
-        var body = MessageText.Normalize(form.Body, out var error);
-        var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > 64
+        // With a photo the text is optional.
+        var hasImage = form.Image is { Length: > 0 };
+        var body = hasImage ? MessageText.NormalizeOptional(form.Body, out var error) : MessageText.Normalize(form.Body, out error);
+        var imageAlt = MessageText.NormalizeAlt(form.ImageAlt, out var altError);
+        var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > MessageText.MaxClientMessageIdLength
             ? null
             : form.ClientMessageId;
-        if (body is null)
+        if ((error ?? altError) is { } refusal)
         {
-            return await RejectAsync(form, error!);
+            return await RejectAsync(form, refusal);
         }
 
-        var (message, created) = await messages.InsertAsync(ConversationId, CurrentUserId, MessageKind.Text, body, clientMessageId);
+        StoredImage? image = null;
+        if (hasImage)
+        {
+            await using var content = form.Image!.OpenReadStream();
+            var upload = await images.StoreMessageImageAsync(ConversationId, CurrentUserId, content, HttpContext.RequestAborted);
+            if (upload.Rejection is { } rejection)
+            {
+                return await RejectAsync(form, rejection.Message);
+            }
+
+            image = upload.Image;
+        }
+
+        var (message, created) = await messages.InsertAsync(
+            ConversationId, CurrentUserId, MessageKind.Text, body, clientMessageId, image?.Id, imageAlt);
         if (created)
         {
             await Cache.MessageAddedAsync(message);
+        }
+        else if (image is not null)
+        {
+            // A retry of a send that was already stored: the first one keeps its photo.
+            await images.DiscardAsync(image.Id);
         }
 
         if (!Request.IsHtmx())
@@ -51,7 +74,7 @@ public sealed class MessagesController(
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var model = new EditMessageModel(ConversationId, message, message.Body);
+        var model = new EditMessageModel(ConversationId, message, message.Body) { ImageAlt = message.ImageAlt };
         return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View(model);
     }
 
@@ -68,25 +91,39 @@ public sealed class MessagesController(
     }
 
     [HttpPost("{messageId}")]
-    public async Task<IActionResult> Update(long messageId, string? body)
+    public async Task<IActionResult> Update(long messageId, string? body, string? imageAlt)
     {
-        var text = MessageText.Normalize(body, out var error);
-        var message = text is null ? null : await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, text);
+        var original = await messages.FindAsync(ConversationId, messageId);
+        if (original is null || original.Kind != MessageKind.Text || original.DeletedAt is not null)
+        {
+            return NotFound();
+        }
+
+        if (original.SenderId != CurrentUserId)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        // A photo message may keep only its photo, and its description can be added or changed here.
+        var hasImage = original.ImageId is not null;
+        var text = hasImage ? MessageText.NormalizeOptional(body, out var error) : MessageText.Normalize(body, out error);
+        string? alt = null;
+        if (hasImage)
+        {
+            alt = MessageText.NormalizeAlt(imageAlt, out var altError);
+            error ??= altError;
+        }
+
+        var message = error is null ? await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, text, alt) : null;
         if (message is null)
         {
-            var original = await messages.FindAsync(ConversationId, messageId);
-            if (original is null || original.Kind != MessageKind.Text || original.DeletedAt is not null)
+            if (error is null)
             {
                 return NotFound();
             }
 
-            if (original.SenderId != CurrentUserId)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            var model = new EditMessageModel(ConversationId, original, body, error);
+            var model = new EditMessageModel(ConversationId, original, body, error) { ImageAlt = imageAlt };
             return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View("Edit", model);
         }
 
@@ -124,6 +161,7 @@ public sealed class MessagesController(
             Messages = recent.TakeLast(MessageQueries.PageSize).ToList(),
             Cursor = head,
             ComposerBody = form.Body,
+            ComposerImageAlt = form.ImageAlt,
             ComposerError = error,
             ClientMessageId = form.ClientMessageId ?? Guid.NewGuid().ToString("N"),
         });
@@ -133,6 +171,10 @@ public sealed class MessagesController(
 public sealed record SendMessageForm
 {
     public string? Body { get; init; }
+
+    public IFormFile? Image { get; init; }
+
+    public string? ImageAlt { get; init; }
 
     public string? ClientMessageId { get; init; }
 

@@ -43,7 +43,21 @@ public sealed record MessageView
 
     public long ChangeVersion { get; init; }
 
+    public long? SenderAvatarImageId { get; init; }
+
+    public long? ImageId { get; init; }
+
+    // What the author wrote about the photo; null until they do.
+    public string? ImageAlt { get; init; }
+
+    public int? ThumbWidth { get; init; }
+
+    public int? ThumbHeight { get; init; }
+
     public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
+
+    // The photo's text alternative: the author's words, or at least whose photo it is.
+    public string ImageDescription => string.IsNullOrWhiteSpace(ImageAlt) ? $"Photo from {DisplaySender}" : ImageAlt;
 
     public DateTime CreatedUtc => Data.Clock.FromUnixMs(CreatedAt);
 }
@@ -85,6 +99,10 @@ public sealed record ConversationSummary
     public string? LastMessageSenderName { get; init; }
 
     public long? LastMessageDeletedAt { get; init; }
+
+    public long? LastMessageImageId { get; init; }
+
+    public long? OtherMemberAvatarImageId { get; init; }
 
     public long Unread { get; init; }
 
@@ -130,6 +148,8 @@ public sealed record Person
     public string DisplayName { get; init; } = string.Empty;
 
     public string? Email { get; init; }
+
+    public long? AvatarImageId { get; init; }
 }
 
 public sealed record Invite

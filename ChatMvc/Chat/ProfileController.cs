@@ -8,41 +8,37 @@ namespace ChatMvc.Chat;
 
 [Authorize]
 public sealed class ProfileController(
-    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, PeopleQueries people,
-    ConversationQueries conversations, ConversationCache cache) : Controller
+    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, PeopleQueries people, ProfileChanges profiles) : Controller
 {
-    public const int MaxDisplayNameLength = 100;
+    public const int MaxDisplayNameLength = ProfileChanges.MaxDisplayNameLength;
 
     [HttpGet("/profile")]
-    public IActionResult Edit() => View(new ProfileModel(User.DisplayName()));
+    public async Task<IActionResult> Edit() =>
+        View(new ProfileModel(User.DisplayName()) { AvatarImageId = await people.AvatarOfAsync(User.UserId()) });
 
     [HttpPost("/profile")]
     public async Task<IActionResult> Update(string? displayName)
     {
-        var name = displayName?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxDisplayNameLength)
+        var name = ProfileChanges.NormalizeDisplayName(displayName, out var error);
+        if (name is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Edit", new ProfileModel(displayName, $"A display name needs 1 to {MaxDisplayNameLength} characters."));
+            return View("Edit", new ProfileModel(displayName, error) { AvatarImageId = await people.AvatarOfAsync(User.UserId()) });
         }
 
         var user = await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
-        user.DisplayName = name;
-        var result = await users.UpdateAsync(user);
+        var result = await profiles.RenameAsync(user, name);
         if (!result.Succeeded)
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
-            return View("Edit", new ProfileModel(displayName, string.Join(" ", result.Errors.Select(e => e.Description))));
-        }
-
-        // Cached messages carry the old name; drop them so every conversation shows the new one.
-        foreach (var conversationId in await conversations.ConversationIdsOfAsync(user.Id))
-        {
-            await cache.ConversationChangedAsync(conversationId);
+            return View("Edit", new ProfileModel(displayName, string.Join(" ", result.Errors.Select(e => e.Description)))
+            {
+                AvatarImageId = user.AvatarImageId,
+            });
         }
 
         await signIn.RefreshSignInAsync(user);
-        return View("Edit", new ProfileModel(name, Saved: true));
+        return View("Edit", new ProfileModel(name, Saved: true) { AvatarImageId = user.AvatarImageId });
     }
 
     [HttpGet("/users/{id:long}")]
@@ -53,4 +49,11 @@ public sealed class ProfileController(
     }
 }
 
-public sealed record ProfileModel(string? DisplayName, string? Error = null, bool Saved = false);
+public sealed record ProfileModel(string? DisplayName, string? Error = null, bool Saved = false)
+{
+    public long? AvatarImageId { get; init; }
+
+    public string? AvatarError { get; init; }
+
+    public string? AvatarNotice { get; init; }
+}

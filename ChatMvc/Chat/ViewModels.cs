@@ -19,6 +19,8 @@ public sealed record ChatWindowModel
 
     public string? ComposerBody { get; init; }
 
+    public string? ComposerImageAlt { get; init; }
+
     public string? ComposerError { get; init; }
 
     public bool MayHaveOlder => Messages.Count >= Data.MessageQueries.PageSize;
@@ -49,7 +51,10 @@ public sealed record NewConversationModel
     public string? Error { get; init; }
 }
 
-public sealed record EditMessageModel(long ConversationId, MessageView Message, string? Body, string? Error = null);
+public sealed record EditMessageModel(long ConversationId, MessageView Message, string? Body, string? Error = null)
+{
+    public string? ImageAlt { get; init; }
+}
 
 public sealed record MembersPageModel
 {

@@ -20,9 +20,11 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
             SELECT c.id, c.kind, c.title, c.last_activity_at,
                    (SELECT u.display_name FROM conversation_members o JOIN users u ON u.id = o.user_id
                      WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,
+                   (SELECT u.avatar_image_id FROM conversation_members o JOIN users u ON u.id = o.user_id
+                     WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_avatar_image_id,
                    lm.id AS last_message_id, lm.kind AS last_message_kind, lm.body AS last_message_body,
                    lm.sender_id AS last_message_sender_id, su.display_name AS last_message_sender_name,
-                   lm.deleted_at AS last_message_deleted_at,
+                   lm.deleted_at AS last_message_deleted_at, lm.image_id AS last_message_image_id,
                    (SELECT COUNT(*) FROM messages x
                      WHERE x.conversation_id = c.id AND x.id > m.last_read_message_id
                        AND x.kind = 'text' AND x.deleted_at IS NULL
@@ -69,24 +71,30 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
     }
 
     // One conversation per pair: the direct_key is unique, so when two requests race the loser finds the winner's.
-    public async Task<long> GetOrCreateDirectAsync(long userId, long otherUserId)
+    public async Task<(long Id, bool Created)> GetOrCreateDirectAsync(long userId, long otherUserId)
     {
-        var key = $"{Math.Min(userId, otherUserId)}:{Math.Max(userId, otherUserId)}";
+        var key = DirectKey(userId, otherUserId);
         await using var connection = await db.OpenAsync();
         var existing = await FindDirectAsync(connection, key);
         if (existing is not null)
         {
-            return existing.Value;
+            return (existing.Value, false);
         }
 
         try
         {
-            return await CreateAsync(connection, ConversationKind.Direct, null, key, userId, [userId, otherUserId]);
+            return (await CreateAsync(connection, ConversationKind.Direct, null, key, userId, [userId, otherUserId]), true);
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
         {
-            return await FindDirectAsync(connection, key) ?? throw new InvalidOperationException("Direct conversation vanished.", e);
+            return (await FindDirectAsync(connection, key) ?? throw new InvalidOperationException("Direct conversation vanished.", e), false);
         }
+    }
+
+    public async Task<long?> FindDirectAsync(long userId, long otherUserId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await FindDirectAsync(connection, DirectKey(userId, otherUserId));
     }
 
     public async Task<long> CreateGroupAsync(long ownerId, string title, IReadOnlyCollection<long> memberIds)
@@ -203,6 +211,8 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
         return (await connection.QueryAsync<long>(
             "SELECT conversation_id FROM conversation_members WHERE user_id = @userId", new { userId })).ToList();
     }
+
+    private static string DirectKey(long userId, long otherUserId) => $"{Math.Min(userId, otherUserId)}:{Math.Max(userId, otherUserId)}";
 
     private static Task<long?> FindDirectAsync(DbConnection connection, string key) =>
         connection.ExecuteScalarAsync<long?>("SELECT id FROM conversations WHERE direct_key = @key", new { key });

@@ -6,19 +6,25 @@ namespace ChatMvc.Data;
 public sealed class PeopleQueries(ChatDb db)
 {
     // Directory search by display name or email; '!' escapes LIKE wildcards the same way on both engines.
-    public async Task<IReadOnlyList<Person>> SearchAsync(string? query, long excludeUserId, int limit = 50)
+    public async Task<IReadOnlyList<Person>> SearchAsync(string? query, long excludeUserId, int limit = 50, int offset = 0)
     {
         var text = (query ?? string.Empty).Trim();
         var pattern = "%" + text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%";
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<Person>("""
-            SELECT id, display_name, email FROM users
+            SELECT id, display_name, email, avatar_image_id FROM users
             WHERE deactivated_at IS NULL AND id <> @excludeUserId
               AND (display_name LIKE @pattern ESCAPE '!' OR normalized_email LIKE @upperPattern ESCAPE '!')
             ORDER BY display_name, id
-            LIMIT @limit
-            """, new { excludeUserId, pattern, upperPattern = pattern.ToUpperInvariant(), limit });
+            LIMIT @limit OFFSET @offset
+            """, new { excludeUserId, pattern, upperPattern = pattern.ToUpperInvariant(), limit, offset });
         return rows.ToList();
+    }
+
+    public async Task<long?> AvatarOfAsync(long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT avatar_image_id FROM users WHERE id = @userId", new { userId });
     }
 
     public async Task<IReadOnlyList<Person>> FindManyAsync(IReadOnlyCollection<long> ids)
@@ -30,7 +36,7 @@ public sealed class PeopleQueries(ChatDb db)
 
         await using var connection = await db.OpenAsync();
         return (await connection.QueryAsync<Person>(
-            "SELECT id, display_name, email FROM users WHERE id IN @ids AND deactivated_at IS NULL ORDER BY display_name",
+            "SELECT id, display_name, email, avatar_image_id FROM users WHERE id IN @ids AND deactivated_at IS NULL ORDER BY display_name",
             new { ids })).ToList();
     }
 }

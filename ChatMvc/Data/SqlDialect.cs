@@ -31,6 +31,9 @@ public abstract class SqlDialect
     // An INSERT that updates the listed columns when the unique key already exists.
     public abstract string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns);
 
+    // A hint after a table name (and its alias) to read it through the named index.
+    public abstract string UseIndex(string index);
+
     // Holds a named lock across processes until the returned handle is disposed.
     // On SQLite the lock is a write transaction: work done under it commits only after Complete().
     public abstract Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout);
@@ -55,6 +58,9 @@ public sealed class MySqlDialect : SqlDialect
     public override string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) ON DUPLICATE KEY UPDATE "
         + string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
+
+    // MariaDB scans a descending keyset page by the equality alone (ref access) unless told to seek on the index.
+    public override string UseIndex(string index) => $"FORCE INDEX ({index})";
 
     public override async Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout)
     {
@@ -95,6 +101,9 @@ public sealed class SqliteDialect : SqlDialect
     public override string Upsert(string table, string columns, string values, string keyColumns, IEnumerable<string> updateColumns) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({keyColumns}) DO UPDATE SET "
         + string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
+
+    // SQLite's planner already seeks on (conversation_id, id) for keyset pages.
+    public override string UseIndex(string index) => string.Empty;
 
     // SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock, waiting up to the
     // busy timeout. It is issued as plain SQL so later commands on the connection need no transaction object.

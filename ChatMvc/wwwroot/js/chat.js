@@ -44,7 +44,7 @@
             body.addEventListener("keydown", function (event) {
                 if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
                     event.preventDefault();
-                    if (body.value.trim() !== "") {
+                    if (body.value.trim() !== "" || photoChosen()) {
                         body.form.requestSubmit();
                     }
                 }
@@ -63,7 +63,7 @@
         }
 
         document.addEventListener("visibilitychange", function () {
-            if (document.visibilityState === "visible") {
+            if (window.chatLive()) {
                 document.body.dispatchEvent(new CustomEvent("chatpollnow"));
             }
         });
@@ -83,14 +83,68 @@
         if (log && event.detail.target === log && wasAtBottom && !loadingOlder) {
             log.scrollTop = log.scrollHeight;
         }
+        // htmx moves the focus to the next "Load older messages" link; after the last page there is none,
+        // so the focus goes to the log rather than being lost.
+        var focusLost = !document.activeElement || document.activeElement === document.body;
+        if (log && event.target === log && loadingOlder && focusLost) {
+            log.focus();
+        }
+    });
+
+    // htmx swaps nothing when a send fails (a server error, no connection): keep the text and say so.
+    function sendFailed(event) {
+        var error = document.getElementById("composer-error");
+        if (error && event.detail.elt && event.detail.elt.id === "composer") {
+            error.textContent = "Your message was not sent. Check your connection and try again.";
+        }
+    }
+    document.addEventListener("htmx:responseError", sendFailed);
+    document.addEventListener("htmx:sendError", sendFailed);
+
+    // Polls skip their turn while the tab is hidden or live updates are paused. Done here rather than in an
+    // hx-trigger filter because filters need eval, which the Content-Security-Policy does not allow.
+    document.addEventListener("htmx:confirm", function (event) {
+        var id = event.target && event.target.id;
+        if ((id === "poller" || id === "conversation-list") && !window.chatLive()) {
+            event.preventDefault();
+        }
     });
 
     // After a send: empty the composer and keep the focus there for the next message.
     document.addEventListener("message-sent", function () {
         var body = document.getElementById("message-body");
+        var photo = document.getElementById("message-image");
+        var alt = document.getElementById("message-image-alt");
+        if (photo) {
+            photo.value = "";
+        }
+        if (alt) {
+            alt.value = "";
+        }
         if (body) {
             body.value = "";
             body.focus();
+        }
+    });
+
+    function photoChosen() {
+        var photo = document.getElementById("message-image");
+        return !!(photo && photo.files && photo.files.length > 0);
+    }
+
+    // A photo can take a while to upload: show how far it has got, and hide the bar when the request ends.
+    document.addEventListener("htmx:xhr:progress", function (event) {
+        var progress = document.getElementById("upload-progress");
+        if (progress && event.target.id === "composer" && photoChosen() && event.detail.lengthComputable) {
+            progress.hidden = false;
+            progress.value = Math.round(event.detail.loaded / event.detail.total * 100);
+        }
+    });
+    document.addEventListener("htmx:afterRequest", function (event) {
+        var progress = document.getElementById("upload-progress");
+        if (progress && event.target.id === "composer") {
+            progress.hidden = true;
+            progress.value = 0;
         }
     });
 })();

@@ -1,13 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
-using System.Text.Encodings.Web;
 using ChatMvc.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace ChatMvc.Areas.Identity.Pages.Account;
 
@@ -16,7 +13,7 @@ namespace ChatMvc.Areas.Identity.Pages.Account;
 public sealed class RegisterModel(
     UserManager<ChatUser> userManager,
     SignInManager<ChatUser> signInManager,
-    IEmailSender<ChatUser> emailSender,
+    AccountRegistration registration,
     ILogger<RegisterModel> logger) : PageModel
 {
     [BindProperty]
@@ -75,17 +72,7 @@ public sealed class RegisterModel(
             return Page();
         }
 
-        var requireConfirmation = userManager.Options.SignIn.RequireConfirmedAccount;
-        var user = new ChatUser
-        {
-            UserName = Input.Email,
-            Email = Input.Email,
-            DisplayName = Input.DisplayName,
-            // Without confirmation the deployment trusts the address as typed. Marking it confirmed is also what
-            // lets the shipped Forgot password page send a reset link, which it sends only to confirmed addresses.
-            EmailConfirmed = !requireConfirmation,
-        };
-        var result = await userManager.CreateAsync(user, Input.Password);
+        var (result, user) = await registration.RegisterAsync(HttpContext, Input.Email, Input.DisplayName, Input.Password, returnUrl);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -98,17 +85,8 @@ public sealed class RegisterModel(
 
         logger.LogInformation("User {UserId} created a new account with password.", user.Id);
 
-        if (requireConfirmation)
+        if (registration.RequiresConfirmation)
         {
-            var userId = await userManager.GetUserIdAsync(user);
-            var code = await userManager.GenerateEmailConfirmationTokenAsync(user);
-            code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(code));
-            var callbackUrl = Url.Page(
-                "/Account/ConfirmEmail",
-                pageHandler: null,
-                values: new { area = "Identity", userId, code, returnUrl },
-                protocol: Request.Scheme)!;
-            await emailSender.SendConfirmationLinkAsync(user, Input.Email, HtmlEncoder.Default.Encode(callbackUrl));
             return RedirectToPage("RegisterConfirmation", new { email = Input.Email, returnUrl });
         }
 

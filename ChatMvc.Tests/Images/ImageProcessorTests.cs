@@ -1,0 +1,162 @@
+using ChatMvc.Images;
+
+namespace ChatMvc.Tests.Images;
+
+// libvips through the app's interop, on images generated here. No server needed.
+public sealed class ImageProcessorTests
+{
+    [Fact]
+    public void A_12_megapixel_camera_jpeg_is_turned_upright_and_loses_its_exif_and_gps()
+    {
+        var photo = TestImages.JpegWithGpsAndOrientation6(4000, 3000);
+        Assert.Single(TestImages.App1Segments(photo));
+
+        var result = ImageProcessor.Process(photo, ImagePurpose.Message);
+
+        Assert.Null(result.Rejection);
+        // Orientation 6 means the camera was held upright: 4000×3000 stored, 3000×4000 seen.
+        AssertVariant(result[ImageVariants.Display], 960, 1280);
+        AssertVariant(result[ImageVariants.Thumb], 240, 320);
+        Assert.All(result.Variants, variant =>
+        {
+            Assert.Empty(TestImages.App1Segments(variant.Bytes));
+            Assert.False(TestImages.Contains(variant.Bytes, "Exif"));
+        });
+    }
+
+    [Fact]
+    public void A_png_with_transparency_keeps_its_size_when_smaller_than_the_display_variant()
+    {
+        var png = TestImages.Encode(800, 600, ImageFormat.Png, alpha: true);
+
+        var result = ImageProcessor.Process(png, ImagePurpose.Message);
+
+        Assert.Null(result.Rejection);
+        AssertVariant(result[ImageVariants.Display], 800, 600);
+        AssertVariant(result[ImageVariants.Thumb], 320, 240);
+    }
+
+    [Fact]
+    public void An_animated_gif_gives_its_first_frame()
+    {
+        var gif = TestImages.AnimatedGif(200, 150, frames: 3);
+
+        var result = ImageProcessor.Process(gif, ImagePurpose.Message);
+
+        Assert.Null(result.Rejection);
+        AssertVariant(result[ImageVariants.Display], 200, 150);
+        AssertVariant(result[ImageVariants.Thumb], 200, 150);
+    }
+
+    [Fact]
+    public void A_webp_is_resized_to_fit_1280_and_320()
+    {
+        var webp = TestImages.Encode(1600, 1200, ImageFormat.Webp);
+
+        var result = ImageProcessor.Process(webp, ImagePurpose.Message);
+
+        Assert.Null(result.Rejection);
+        AssertVariant(result[ImageVariants.Display], 1280, 960);
+        AssertVariant(result[ImageVariants.Thumb], 320, 240);
+    }
+
+    [Fact]
+    public void An_avatar_is_cropped_to_squares_of_256_and_64()
+    {
+        var photo = TestImages.JpegWithGpsAndOrientation6(1200, 800);
+
+        var result = ImageProcessor.Process(photo, ImagePurpose.Avatar);
+
+        Assert.Null(result.Rejection);
+        AssertVariant(result[ImageVariants.Avatar], 256, 256);
+        AssertVariant(result[ImageVariants.SmallAvatar], 64, 64);
+        Assert.All(result.Variants, variant => Assert.Empty(TestImages.App1Segments(variant.Bytes)));
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_is_refused_as_damaged()
+    {
+        var truncated = TestImages.Truncated(TestImages.Encode(2000, 1500, ImageFormat.Jpeg));
+
+        var result = ImageProcessor.Process(truncated, ImagePurpose.Message);
+
+        AssertRefused(result, RejectionReason.Damaged, "damaged or incomplete");
+    }
+
+    [Fact]
+    public void A_png_claiming_30000_by_30000_pixels_is_refused_from_its_header()
+    {
+        var bomb = TestImages.PngClaiming(30000, 30000);
+        Assert.True(bomb.Length < 10_000);
+
+        var result = ImageProcessor.Process(bomb, ImagePurpose.Message);
+
+        AssertRefused(result, RejectionReason.TooManyPixels, "more than 50 megapixels");
+    }
+
+    [Fact]
+    public void A_text_file_is_refused_whatever_its_name_says()
+    {
+        var result = ImageProcessor.Process(TestImages.NotAnImage, ImagePurpose.Message);
+
+        AssertRefused(result, RejectionReason.NotAnImage, "not an image");
+    }
+
+    [Fact]
+    public void A_file_over_15_mb_is_refused_before_it_is_read()
+    {
+        var big = new byte[(15 * 1024 * 1024) + 1];
+        TestImages.Encode(64, 64, ImageFormat.Jpeg).CopyTo(big, 0);
+
+        var result = ImageProcessor.Process(big, ImagePurpose.Message);
+
+        AssertRefused(result, RejectionReason.TooLarge, "larger than 15 MB");
+    }
+
+    [Fact]
+    public void Bytes_that_only_start_like_an_image_are_refused_as_damaged()
+    {
+        byte[] fake = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. TestImages.NotAnImage];
+
+        var result = ImageProcessor.Process(fake, ImagePurpose.Message);
+
+        AssertRefused(result, RejectionReason.Damaged, "damaged");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, ImageFormat.Jpeg)]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, ImageFormat.Png)]
+    [InlineData(new byte[] { 0x47, 0x49, 0x46, 0x38, 0x39, 0x61 }, ImageFormat.Gif)]
+    [InlineData(new byte[] { 0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50 }, ImageFormat.Webp)]
+    [InlineData(new byte[] { 0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x41, 0x56, 0x45 }, null)]
+    [InlineData(new byte[] { 0x3C, 0x73, 0x76, 0x67 }, null)]
+    public void The_format_comes_from_the_first_bytes(byte[] start, ImageFormat? expected) =>
+        Assert.Equal(expected, ImageFormats.Sniff(start));
+
+    [Fact]
+    public async Task Uploads_in_a_burst_all_complete_through_the_bounded_queue()
+    {
+        var processor = new ImageProcessor(maxConcurrency: 2);
+        var photo = TestImages.Encode(1600, 1200, ImageFormat.Jpeg);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => processor.ProcessAsync(photo, ImagePurpose.Message)));
+
+        Assert.All(results, result => AssertVariant(result[ImageVariants.Display], 1280, 960));
+    }
+
+    private static void AssertVariant(ImageVariantData variant, int width, int height)
+    {
+        Assert.Equal((width, height), (variant.Width, variant.Height));
+        Assert.Equal("image/jpeg", variant.ContentType);
+        var header = LibVips.ReadHeader(variant.Bytes);
+        Assert.Equal((ImageFormat.Jpeg, width, height), (header.Format, header.Width, header.Height));
+        Assert.Equal(64, variant.ContentHash.Length);
+    }
+
+    private static void AssertRefused(ProcessedImage result, RejectionReason reason, string message)
+    {
+        Assert.Equal(reason, result.Rejection?.Reason);
+        Assert.Contains(message, result.Rejection!.Message);
+        Assert.Empty(result.Variants);
+    }
+}

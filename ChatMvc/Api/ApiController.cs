@@ -1,0 +1,77 @@
+using ChatMvc.Chat;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+
+namespace ChatMvc.Api;
+
+// What every /api/v1 controller shares: the bearer token or the site cookie, problem details for every error,
+// a small JSON body limit, and antiforgery for cookie-authenticated changes instead of for every form.
+[ApiController]
+[Authorize(Policy = Policy)]
+[IgnoreAntiforgeryToken]
+[CookieAntiforgery]
+[RequestSizeLimit(JsonBodyLimit)]
+public abstract class ApiController : ControllerBase
+{
+    public const string Policy = "api";
+
+    // Room for the longest message body even when every character arrives as a \uXXXX escape.
+    public const int JsonBodyLimit = 64 * 1024;
+
+    protected long CurrentUserId => User.UserId();
+
+    protected ObjectResult Refuse(int status, string detail) => Problem(detail: detail, statusCode: status);
+
+    protected ActionResult Invalid(string field, string message)
+    {
+        ModelState.AddModelError(field, message);
+        return Invalid();
+    }
+
+    protected ActionResult Invalid() =>
+        ValidationProblem(
+            detail: string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)),
+            modelStateDictionary: ModelState);
+
+    protected async Task<bool> IsBearerAsync() =>
+        (await HttpContext.AuthenticateAsync(IdentityConstants.BearerScheme)).Succeeded;
+}
+
+// The site cookie rides along on requests other sites make, a bearer token never does. So a change made with the
+// cookie must carry the antiforgery token in the RequestVerificationToken header, as the pages' htmx requests do;
+// a change made with a bearer token needs none.
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class CookieAntiforgeryAttribute : Attribute, IAsyncAuthorizationFilter
+{
+    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)
+            || context.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
+            || (await http.AuthenticateAsync(IdentityConstants.BearerScheme)).Succeeded)
+        {
+            return;
+        }
+
+        try
+        {
+            await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            var problem = http.RequestServices.GetRequiredService<ProblemDetailsFactory>().CreateProblemDetails(
+                http,
+                StatusCodes.Status400BadRequest,
+                title: "Antiforgery token missing or invalid",
+                detail: "This request was signed in with the site's cookie, so a change must also send the antiforgery token "
+                    + "in the RequestVerificationToken header (the value of any page form's __RequestVerificationToken field). "
+                    + "Scripts should sign in with POST /api/v1/auth/login and send a bearer token instead.");
+            context.Result = new ObjectResult(problem) { StatusCode = problem.Status };
+        }
+    }
+}

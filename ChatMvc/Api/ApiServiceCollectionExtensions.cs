@@ -1,0 +1,125 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using ChatMvc.Chat;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace ChatMvc.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddChatApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+        services.AddAuthorization(options => options.AddPolicy(ApiController.Policy, policy => policy
+            // The bearer scheme goes last: when a request carries both a cookie and a token, the token's identity
+            // comes first in the merged user, so the token decides who acts.
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, IdentityConstants.BearerScheme)
+            .RequireAuthenticatedUser()));
+
+        // A script gets a status code, not the sign-in page.
+        services.ConfigureApplicationCookie(options =>
+        {
+            var redirectToLogin = options.Events.OnRedirectToLogin;
+            options.Events.OnRedirectToLogin = context =>
+                IsApi(context.Request) ? WithStatus(context.HttpContext, StatusCodes.Status401Unauthorized) : redirectToLogin(context);
+            var redirectToAccessDenied = options.Events.OnRedirectToAccessDenied;
+            options.Events.OnRedirectToAccessDenied = context =>
+                IsApi(context.Request) ? WithStatus(context.HttpContext, StatusCodes.Status403Forbidden) : redirectToAccessDenied(context);
+        });
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.AddDetail);
+        services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = ApiProblems.InvalidRequest);
+
+        services.AddOptions<ApiRateLimitOptions>().Bind(configuration.GetSection(ApiRateLimitOptions.Section));
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = ApiProblems.TooManyRequestsAsync;
+            options.AddPolicy(ApiRateLimitOptions.AuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None),
+                _ => PerMinute(Limits(context).AuthPerMinute)));
+            options.AddPolicy(ApiRateLimitOptions.PostingPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "user:" + context.User.UserId(),
+                _ => PerMinute(Limits(context).PostingPerMinute)));
+        });
+
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ChatMvc API";
+            document.Info.Description = "Send `Authorization: Bearer <accessToken>` with a token from POST /api/v1/auth/login. "
+                + "Errors are RFC 9457 problem details (application/problem+json).";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The accessToken from POST /api/v1/auth/login or /api/v1/auth/refresh.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    // After routing, so the endpoint's own body size limit is known.
+    public static IApplicationBuilder UseChatApi(this IApplicationBuilder app) =>
+        app.UseWhen(context => IsApi(context.Request), api =>
+        {
+            api.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                // Kestrel reports a body over the limit (or cut short) as BadHttpRequestException with its status.
+                StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
+            api.UseStatusCodePages(ApiProblems.WriteStatusAsync);
+            api.Use(RefuseDeclaredOversizeBodyAsync);
+        });
+
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    // Refused before any of the body is read. Kestrel also enforces the limit on bodies sent without a length.
+    private static Task RefuseDeclaredOversizeBodyAsync(HttpContext context, Func<Task> next) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
+            && context.Request.ContentLength > limit
+                ? WithStatus(context, StatusCodes.Status413PayloadTooLarge)
+                : next();
+
+    // The body is left empty for UseStatusCodePages to fill with problem details.
+    private static Task WithStatus(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    private static ApiRateLimitOptions Limits(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptionsMonitor<ApiRateLimitOptions>>().CurrentValue;
+
+    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
+    {
+        PermitLimit = permits,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+    };
+}
+
+public sealed class ApiRateLimitOptions
+{
+    public const string Section = "Api:RateLimits";
+
+    public const string AuthPolicy = "api-auth";
+
+    public const string PostingPolicy = "api-posting";
+
+    // Register, login and refresh together, per client address. Generous: people behind one proxy share an address,
+    // and Identity's lockout already guards each account against password guessing.
+    public int AuthPerMinute { get; set; } = 300;
+
+    // Sending messages, per signed-in person.
+    public int PostingPerMinute { get; set; } = 600;
+}

@@ -1,0 +1,39 @@
+using ChatMvc.Accounts;
+using ChatMvc.Data;
+using Microsoft.AspNetCore.Identity;
+
+namespace ChatMvc.Chat;
+
+// Renaming a person, from the profile page or the API.
+public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQueries conversations, ConversationCache cache)
+{
+    public const int MaxDisplayNameLength = 100;
+
+    // The name as stored: trimmed. Null when it is empty or too long.
+    public static string? NormalizeDisplayName(string? displayName, out string? error)
+    {
+        var name = displayName?.Trim() ?? string.Empty;
+        error = name.Length is 0 or > MaxDisplayNameLength
+            ? $"A display name needs 1 to {MaxDisplayNameLength} characters."
+            : null;
+        return error is null ? name : null;
+    }
+
+    public async Task<IdentityResult> RenameAsync(ChatUser user, string displayName)
+    {
+        user.DisplayName = displayName;
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        // Cached messages carry the old name; drop them so every conversation shows the new one.
+        foreach (var conversationId in await conversations.ConversationIdsOfAsync(user.Id))
+        {
+            await cache.ConversationChangedAsync(conversationId);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace ChatMvc.Images;
+
+// A person's picture at a size in CSS pixels, or their initials when they have none. Alt is empty by default
+// because the name is always written next to it.
+public sealed record AvatarModel(string Name, long? ImageId, int Size, string Alt = "")
+{
+    public string Initials => Avatars.Initials(Name);
+
+    public string Background => Avatars.BackgroundFor(Name);
+
+    // The 64-pixel variant stays sharp up to 32 CSS pixels on a double-density screen.
+    public string Variant => Size > 32 ? ImageVariants.Avatar : ImageVariants.SmallAvatar;
+}
+
+public static class Avatars
+{
+    // White initials on each of these have a contrast ratio of at least 4.5:1 (WCAG AA); a test checks it.
+    public static readonly IReadOnlyList<string> Backgrounds =
+        ["#0b5cad", "#a61b1b", "#1f6f3f", "#6b3fa0", "#8a4b08", "#00695c", "#ad1457", "#37474f"];
+
+    // "Ann Marie Example" → "AE"; "bo" → "B". Whole characters, so an accent or an emoji is not cut in half.
+    public static string Initials(string name)
+    {
+        var words = name.Split((char[])[' ', '\t', '-', '.', '_'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length switch
+        {
+            0 => "?",
+            1 => First(words[0]),
+            _ => First(words[0]) + First(words[^1]),
+        };
+    }
+
+    // The same name always gets the same colour, in every process (string.GetHashCode is randomised per run).
+    public static string BackgroundFor(string name)
+    {
+        var hash = 0u;
+        foreach (var c in name)
+        {
+            hash = (hash * 31) + c;
+        }
+
+        return Backgrounds[(int)(hash % (uint)Backgrounds.Count)];
+    }
+
+    private static string First(string word) =>
+        StringInfo.GetNextTextElementLength(word) is var length and > 0 ? word[..length].ToUpperInvariant() : string.Empty;
+}

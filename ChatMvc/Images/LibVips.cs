@@ -1,0 +1,377 @@
+using System.Runtime.InteropServices;
+
+namespace ChatMvc.Images;
+
+public readonly record struct ImageHeader(int Width, int Height, ImageFormat? Format);
+
+public sealed class VipsException(string message) : Exception(message);
+
+// A reference to a libvips image; disposing drops the reference.
+public sealed class VipsImage : SafeHandle
+{
+    public VipsImage()
+        : base(IntPtr.Zero, ownsHandle: true)
+    {
+    }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    public int Width => LibVips.WidthOf(this);
+
+    public int Height => LibVips.HeightOf(this);
+
+    protected override bool ReleaseHandle()
+    {
+        LibVips.Unref(handle);
+        return true;
+    }
+}
+
+// The app's only native calls: libvips 8.14 from Debian's libvips42.
+// Its optional arguments are C varargs ("name", value, ..., NULL). .NET cannot declare a variadic call, but on
+// x86-64 Linux a variadic int or pointer travels exactly like a fixed one, so each call below has fixed
+// pointer-sized slots for the options it uses and ends with IntPtr.Zero. Never pass a double as an option.
+public static unsafe partial class LibVips
+{
+    private const string Vips = "libvips.so.42";
+    private const string GObject = "libgobject-2.0.so.0";
+    private const string GLib = "libglib-2.0.so.0";
+
+    // Enum values from libvips 8.14's headers.
+    private const nint AccessSequential = 1;
+    private const nint FailOnTruncated = 1;
+    private const nint SizeBoth = 0;
+    private const nint SizeDown = 2;
+    private const nint InterestingNone = 0;
+    private const nint InterestingCentre = 1;
+    private const int FormatUchar = 0;
+    private const nint InterpretationSrgb = 22;
+
+    private static readonly Lazy<bool> Started = new(Start);
+
+    // libvips keeps one error buffer for the whole process, so reading it and clearing it must not interleave
+    // with another thread doing the same. Another upload's text may still sneak in: it is only logged.
+    private static readonly Lock ErrorLock = new();
+
+    // Reads only the header: the pixels are not decoded, so a huge image costs nothing yet.
+    public static ImageHeader ReadHeader(ReadOnlySpan<byte> data)
+    {
+        EnsureStarted();
+        fixed (byte* bytes = data)
+        {
+            var loader = Marshal.PtrToStringUTF8(vips_foreign_find_load_buffer(bytes, (nuint)data.Length))
+                ?? throw Failure("No loader recognises the data");
+            using var image = vips_image_new_from_buffer(
+                bytes, (nuint)data.Length, string.Empty, "access", AccessSequential, "fail_on", FailOnTruncated, IntPtr.Zero);
+            if (image.IsInvalid)
+            {
+                throw Failure("Reading the header failed");
+            }
+
+            return new ImageHeader(image.Width, image.Height, FormatOfLoader(loader));
+        }
+    }
+
+    // Decodes the first frame, turns it upright by its EXIF orientation and shrinks it to fit width×height
+    // (crop: fill the square, cutting from the centre). The result lives in memory, independent of data.
+    public static VipsImage Thumbnail(ReadOnlySpan<byte> data, int width, int height, bool crop)
+    {
+        EnsureStarted();
+        fixed (byte* bytes = data)
+        {
+            Check(
+                vips_thumbnail_buffer(
+                    bytes, (nuint)data.Length, out var lazy, width,
+                    "height", height, "size", crop ? SizeBoth : SizeDown, "crop", crop ? InterestingCentre : InterestingNone,
+                    "option_string", "fail_on=truncated", IntPtr.Zero),
+                lazy, "Decoding the image failed");
+            using (lazy)
+            {
+                // The pipeline reads the pinned buffer lazily: run it now, while the buffer is still pinned.
+                var decoded = vips_image_copy_memory(lazy);
+                return decoded.IsInvalid ? throw Failure("Decoding the image failed") : decoded;
+            }
+        }
+    }
+
+    public static VipsImage Thumbnail(VipsImage image, int width, int height, bool crop)
+    {
+        Check(
+            vips_thumbnail_image(
+                image, out var result, width,
+                "height", height, "size", crop ? SizeBoth : SizeDown, "crop", crop ? InterestingCentre : InterestingNone,
+                IntPtr.Zero),
+            result, "Resizing the image failed");
+        return result;
+    }
+
+    // A JPEG with no metadata at all (EXIF, GPS, XMP, IPTC, ICC); transparency becomes white.
+    public static byte[] SaveJpeg(VipsImage image, int quality)
+    {
+        using var flat = Flatten(image);
+        Check(
+            vips_jpegsave_buffer(
+                flat ?? image, out var buffer, out var length,
+                "Q", quality, "strip", 1, "optimize_coding", 1, IntPtr.Zero),
+            "Encoding the JPEG failed");
+        return TakeBuffer(buffer, length);
+    }
+
+    // Encodes in any accepted format, without metadata. For sample images (tests, the benchmark).
+    public static byte[] Save(VipsImage image, ImageFormat format)
+    {
+        if (format == ImageFormat.Jpeg)
+        {
+            return SaveJpeg(image, 90);
+        }
+
+        nint buffer;
+        nuint length;
+        var result = format switch
+        {
+            ImageFormat.Png => vips_pngsave_buffer(image, out buffer, out length, "strip", 1, IntPtr.Zero),
+            ImageFormat.Gif => vips_gifsave_buffer(image, out buffer, out length, "strip", 1, IntPtr.Zero),
+            _ => vips_webpsave_buffer(image, out buffer, out length, "strip", 1, IntPtr.Zero),
+        };
+        Check(result, $"Encoding the {format} failed");
+        return TakeBuffer(buffer, length);
+    }
+
+    // A synthetic photo: colour gradients with grain, so it compresses like a photo rather than a flat area.
+    // With alpha, a fourth band fades from opaque at the top to transparent at the bottom.
+    public static VipsImage CreateSample(int width, int height, bool alpha = false)
+    {
+        EnsureStarted();
+        using var xy = Make(vips_xyz(out var image, width, height, IntPtr.Zero), image, "vips_xyz");
+        using var x = Make(vips_extract_band(xy, out image, 0, IntPtr.Zero), image, "vips_extract_band");
+        using var y = Make(vips_extract_band(xy, out image, 1, IntPtr.Zero), image, "vips_extract_band");
+        using var red = Make(vips_linear1(x, out image, 255.0 / width, 0, IntPtr.Zero), image, "vips_linear1");
+        using var green = Make(vips_linear1(y, out image, 255.0 / height, 0, IntPtr.Zero), image, "vips_linear1");
+        using var noise = Make(vips_gaussnoise(out image, width, height, IntPtr.Zero), image, "vips_gaussnoise");
+        using var blue = Make(vips_linear1(noise, out image, 0.4, 77, IntPtr.Zero), image, "vips_linear1");
+        using var opacity = Make(vips_linear1(y, out image, -255.0 / height, 255, IntPtr.Zero), image, "vips_linear1");
+        VipsImage[] bands = alpha ? [red, green, blue, opacity] : [red, green, blue];
+        var handles = stackalloc nint[bands.Length];
+        for (var i = 0; i < bands.Length; i++)
+        {
+            handles[i] = bands[i].DangerousGetHandle();
+        }
+
+        using var joined = Make(vips_bandjoin(handles, out image, bands.Length, IntPtr.Zero), image, "vips_bandjoin");
+        GC.KeepAlive(bands);
+        using var bytes = Make(vips_cast(joined, out image, FormatUchar, IntPtr.Zero), image, "vips_cast");
+        return Make(vips_copy(bytes, out image, "interpretation", InterpretationSrgb, IntPtr.Zero), image, "vips_copy");
+    }
+
+    // Marks a tall image as frames of pageHeight pixels each: saved as GIF or WebP it becomes an animation.
+    public static VipsImage AsFrames(VipsImage image, int pageHeight)
+    {
+        var copy = Make(vips_copy(image, out var result, null, IntPtr.Zero, IntPtr.Zero), result, "vips_copy");
+        vips_image_set_int(copy, "page-height", pageHeight);
+        return copy;
+    }
+
+    internal static int WidthOf(VipsImage image) => vips_image_get_width(image);
+
+    internal static int HeightOf(VipsImage image) => vips_image_get_height(image);
+
+    internal static void Unref(nint image) => g_object_unref(image);
+
+    private static void EnsureStarted() => _ = Started.Value;
+
+    private static bool Start()
+    {
+        if (vips_init("chatmvc") != 0)
+        {
+            throw Failure("libvips did not start");
+        }
+
+        // No operation cache: nothing from one upload is kept for the next, and a buffer-backed load can
+        // never be matched to a later buffer that happens to reuse the same address.
+        vips_cache_set_max(0);
+
+        // One thread per resize: ImageProcessor already runs about one resize per core.
+        vips_concurrency_set(1);
+
+        // Only the four loaders we accept may run at all, whatever the bytes claim to be.
+        vips_operation_block_set("VipsForeignLoad", 1);
+        foreach (var loader in new[] { "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadNsgif", "VipsForeignLoadWebp" })
+        {
+            vips_operation_block_set(loader, 0);
+        }
+
+        return true;
+    }
+
+    private static ImageFormat? FormatOfLoader(string loader) => loader switch
+    {
+        "VipsForeignLoadJpegBuffer" => ImageFormat.Jpeg,
+        "VipsForeignLoadPngBuffer" => ImageFormat.Png,
+        "VipsForeignLoadNsgifBuffer" => ImageFormat.Gif,
+        "VipsForeignLoadWebpBuffer" => ImageFormat.Webp,
+        _ => null,
+    };
+
+    private static VipsImage? Flatten(VipsImage image)
+    {
+        if (vips_image_hasalpha(image) == 0)
+        {
+            return null;
+        }
+
+        var white = 255.0;
+        var background = vips_array_double_new(&white, 1);
+        try
+        {
+            return Make(vips_flatten(image, out var flat, "background", background, IntPtr.Zero), flat, "vips_flatten");
+        }
+        finally
+        {
+            vips_area_unref(background);
+        }
+    }
+
+    private static VipsImage Make(int result, VipsImage image, string what)
+    {
+        Check(result, image, what + " failed");
+        return image;
+    }
+
+    private static void Check(int result, VipsImage output, string what)
+    {
+        if (result != 0)
+        {
+            output.Dispose();
+            throw Failure(what);
+        }
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result != 0)
+        {
+            throw Failure(what);
+        }
+    }
+
+    private static VipsException Failure(string what)
+    {
+        lock (ErrorLock)
+        {
+            var detail = Marshal.PtrToStringUTF8(vips_error_buffer())?.Trim();
+            vips_error_clear();
+            return new VipsException(string.IsNullOrEmpty(detail) ? what + "." : $"{what}: {detail}");
+        }
+    }
+
+    private static byte[] TakeBuffer(nint buffer, nuint length)
+    {
+        try
+        {
+            return new ReadOnlySpan<byte>((void*)buffer, checked((int)length)).ToArray();
+        }
+        finally
+        {
+            g_free(buffer);
+        }
+    }
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_init(string argv0);
+
+    [LibraryImport(Vips)]
+    private static partial void vips_cache_set_max(int max);
+
+    [LibraryImport(Vips)]
+    private static partial void vips_concurrency_set(int concurrency);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial void vips_operation_block_set(string name, int state);
+
+    [LibraryImport(Vips)]
+    private static partial nint vips_error_buffer();
+
+    [LibraryImport(Vips)]
+    private static partial void vips_error_clear();
+
+    [LibraryImport(Vips)]
+    private static partial nint vips_foreign_find_load_buffer(byte* data, nuint size);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial VipsImage vips_image_new_from_buffer(
+        byte* data, nuint size, string options, string k1, nint v1, string k2, nint v2, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_image_get_width(VipsImage image);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_image_get_height(VipsImage image);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_image_hasalpha(VipsImage image);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial void vips_image_set_int(VipsImage image, string name, int value);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_thumbnail_buffer(
+        byte* data, nuint size, out VipsImage output, int width,
+        string k1, nint v1, string k2, nint v2, string k3, nint v3, string k4, string v4, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_thumbnail_image(
+        VipsImage input, out VipsImage output, int width, string k1, nint v1, string k2, nint v2, string k3, nint v3, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial VipsImage vips_image_copy_memory(VipsImage image);
+
+    [LibraryImport(Vips)]
+    private static partial nint vips_array_double_new(double* values, int count);
+
+    [LibraryImport(Vips)]
+    private static partial void vips_area_unref(nint area);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_flatten(VipsImage input, out VipsImage output, string k1, nint v1, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_jpegsave_buffer(
+        VipsImage input, out nint buffer, out nuint length, string k1, nint v1, string k2, nint v2, string k3, nint v3, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_pngsave_buffer(VipsImage input, out nint buffer, out nuint length, string k1, nint v1, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_gifsave_buffer(VipsImage input, out nint buffer, out nuint length, string k1, nint v1, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_webpsave_buffer(VipsImage input, out nint buffer, out nuint length, string k1, nint v1, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_xyz(out VipsImage output, int width, int height, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_gaussnoise(out VipsImage output, int width, int height, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_extract_band(VipsImage input, out VipsImage output, int band, nint end);
+
+    // a and b are fixed arguments, so doubles are safe here.
+    [LibraryImport(Vips)]
+    private static partial int vips_linear1(VipsImage input, out VipsImage output, double a, double b, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_bandjoin(nint* inputs, out VipsImage output, int count, nint end);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_cast(VipsImage input, out VipsImage output, int format, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_copy(VipsImage input, out VipsImage output, string? k1, nint v1, nint end);
+
+    [LibraryImport(GObject)]
+    private static partial void g_object_unref(nint instance);
+
+    [LibraryImport(GLib)]
+    private static partial void g_free(nint memory);
+}

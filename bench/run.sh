@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# The benchmarks of the polling design (docs/performance.md says what they show).
+#
+#   bash bench/run.sh           the full run: 10,000- and 1,000,000-message conversations, 10 s wrk runs,
+#                               1,000 and 5,000 simulated clients (about 6 minutes here)
+#   bash bench/run.sh --smoke   the CI smoke: small seed, 2 s runs, 1,000 clients (about a minute)
+#   add --serve                 to stop after seeding and keep everything running for a look by hand
+#
+# Builds Release, starts throwaway MariaDB and Redis (scripts/servers.sh) and the app configured for
+# them on 127.0.0.1, seeds with SQL, signs in through the login form and measures with wrk and
+# bench/LoadGen. Prints every figure beside its target and writes them to bench/results/ (git-ignored).
+# Exits non-zero when something is broken (a step fails, requests fail, an idle poll runs SQL), not
+# when a speed target is missed: that is reported as FAIL.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+BENCH="$ROOT/bench"
+STARTED_AT=$SECONDS
+
+MODE=full
+SERVE=0
+for arg in "$@"; do
+    case "$arg" in
+        --smoke) MODE=smoke ;;
+        --serve) SERVE=1 ;;
+        *) echo "usage: bash bench/run.sh [--smoke] [--serve]" >&2; exit 64 ;;
+    esac
+done
+
+if [ "$MODE" = smoke ]; then
+    SMALL=10000 BIG=100000 SIGNED=8 WRK_SECONDS=2 WARM_SECONDS=1
+    CLIENT_RUNS=(1000) CLIENT_SECONDS=3 SEND_SECONDS=3 SEND_MAX_SECONDS=3 PHOTO_RUNS=1
+else
+    SMALL=10000 BIG=1000000 SIGNED=50 WRK_SECONDS=10 WARM_SECONDS=3
+    CLIENT_RUNS=(1000 5000) CLIENT_SECONDS=30 SEND_SECONDS=20 SEND_MAX_SECONDS=10 PHOTO_RUNS=5
+fi
+LIST=500
+LIST_USER=$((SIGNED + 1))
+USERS=$((LIST_USER + LIST))
+PAIRS=$((SIGNED / 2))
+PASSWORD="Bench-password-1"
+WRK_THREADS=2
+WRK_CONNECTIONS=64
+SEND_RATE=200
+SEND_CONCURRENCY=32
+
+RESULTS="$BENCH/results"
+mkdir -p "$RESULTS"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
+REPORT="$RESULTS/$([ "$MODE" = smoke ] && echo smoke || echo latest).txt"
+: >"$REPORT"
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "$*" | tee -a "$REPORT"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "'$*' needs root"; fi
+}
+
+install_missing() {
+    local packages=()
+    command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+    command -v vips >/dev/null 2>&1 || packages+=(libvips-tools)
+    command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+    { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } || packages+=(mariadb-server)
+    command -v python3 >/dev/null 2>&1 || packages+=(python3)
+    command -v curl >/dev/null 2>&1 || packages+=(curl)
+    [ -x /usr/bin/time ] || packages+=(time)
+    if [ "${#packages[@]}" -gt 0 ]; then
+        log "installing ${packages[*]}"
+        as_root apt-get update >/dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}" >/dev/null
+    fi
+}
+
+# --- servers and the app ----------------------------------------------------------------------------
+
+APP_PID=""
+SAMPLER_PID=""
+
+stop_pid() {
+    local pid="$1" i
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    { wait "$pid"; } 2>/dev/null || true
+}
+
+cleanup() {
+    stop_pid "$SAMPLER_PID"
+    stop_pid "$APP_PID"
+    servers_stop
+    rm -rf "$WORK"
+}
+
+sql() { mariadb --no-defaults -h127.0.0.1 -P"$SERVERS_MYSQL_PORT" -uchat -p"$SERVERS_PASSWORD" -N -B "$@"; }
+
+# MariaDB's count of statements received; each call adds one (its own SHOW).
+questions() { sql -e "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2; }
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start_app() {
+    local port
+    port="$(free_port)"
+    BASE="http://127.0.0.1:$port"
+    sql -e "CREATE DATABASE chatbench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    # exec keeps the PID: the one started is the one stopped.
+    (
+        cd "$ROOT/ChatMvc"
+        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" \
+            Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
+            Redis__Configuration="$CHATMVC_TEST_REDIS" \
+            dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"
+    ) >"$RESULTS/app.log" 2>&1 &
+    APP_PID=$!
+    local i
+    for ((i = 0; i < 120; i++)); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true)" = 200 ] && return 0
+        kill -0 "$APP_PID" 2>/dev/null || { tail -n 30 "$RESULTS/app.log" >&2; die "the app exited during startup"; }
+        sleep 0.5
+    done
+    tail -n 30 "$RESULTS/app.log" >&2
+    die "the app did not answer /healthz within 60 s"
+}
+
+rss_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$APP_PID/status"; }
+
+# --- accounts and data ------------------------------------------------------------------------------
+
+form_token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+
+# Cookie header from a curl cookie jar (HttpOnly cookies are the lines starting #HttpOnly_).
+jar_cookie() { awk -F'\t' 'NF == 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$1"; }
+
+register_first_user() {
+    local jar="$WORK/register.jar" token status
+    token="$(curl -sS -c "$jar" -b "$jar" "$BASE/Identity/Account/Register" | form_token)"
+    status="$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
+        --data-urlencode "Input.Email=bench1@bench.test" --data-urlencode "Input.DisplayName=Bench person 1" \
+        --data-urlencode "Input.Password=$PASSWORD" --data-urlencode "Input.ConfirmPassword=$PASSWORD" \
+        --data-urlencode "__RequestVerificationToken=$token" "$BASE/Identity/Account/Register")"
+    [ "$status" = 302 ] || die "registering through the form answered $status, not 302"
+}
+
+# sign_in EMAIL: signs in through the login form and prints the session's Cookie header.
+sign_in() {
+    local jar="$WORK/$1.jar" token status
+    token="$(curl -sS -c "$jar" -b "$jar" "$BASE/Identity/Account/Login" | form_token)"
+    status="$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
+        --data-urlencode "Input.Email=$1" --data-urlencode "Input.Password=$PASSWORD" \
+        --data-urlencode "__RequestVerificationToken=$token" "$BASE/Identity/Account/Login")"
+    [ "$status" = 302 ] || die "signing in $1 answered $status, not 302"
+    jar_cookie "$jar"
+}
+
+seed() {
+    local hash now
+    hash="$(sql chatbench -e "SELECT password_hash FROM users WHERE id = 1")"
+    [ -n "$hash" ] || die "the registered user is not user 1"
+    now="$(date +%s)000"
+    sed -e "s|@@HASH@@|$hash|g" -e "s|@@SMALL@@|$SMALL|g" -e "s|@@BIG@@|$BIG|g" -e "s|@@SIGNED@@|$SIGNED|g" \
+        -e "s|@@PAIRS@@|$PAIRS|g" -e "s|@@LIST@@|$LIST|g" -e "s|@@LIST_USER@@|$LIST_USER|g" \
+        -e "s|@@USERS@@|$USERS|g" -e "s|@@NOW@@|$now|g" -e "s|@@START@@|$((${now%000} * 1000 - BIG * 1000 - 86400000))|g" \
+        "$BENCH/seed.sql" | sql chatbench >/dev/null
+}
+
+# --- measuring --------------------------------------------------------------------------------------
+
+# field LINE KEY: a value from a "RESULT key=value ..." line.
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
+
+calc() { python3 -c "import sys; print($1)"; }
+
+check_status() {
+    # check_status EXPECTED URL [curl args]: one request before a run, so a run never measures an error page.
+    local expected="$1" url="$2" status
+    shift 2
+    status="$(curl -s -o "$WORK/check.html" -w '%{http_code}' "$@" "$url")"
+    [ "$status" = "$expected" ] || die "$url answered $status, expected $expected"
+}
+
+BROKEN=0
+
+# wrk_run NAME PATH [ENV=VALUE ...]: a warm-up, then the measured run; sets RUN (the RESULT line) and
+# RUN_SQL (statements MariaDB received during the measured run, less the counter's own queries).
+wrk_run() {
+    local name="$1" path="$2" before after
+    shift 2
+    env "$@" BENCH_PATH="$path" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARM_SECONDS}s" \
+        -s "$BENCH/wrk/report.lua" "$BASE" >/dev/null
+    before="$(questions)"
+    RUN="$(env "$@" BENCH_PATH="$path" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" \
+        -s "$BENCH/wrk/report.lua" "$BASE" | grep '^RESULT')"
+    after="$(questions)"
+    RUN_SQL=$((after - before - QUESTIONS_OVERHEAD))
+    say "  $name: $RUN sql=$RUN_SQL"
+    if [ "$(field "$RUN" errors)" != 0 ]; then
+        log "$name had errors"
+        BROKEN=1
+    fi
+}
+
+ROWS=()
+MET=0
+TARGETS=0
+# row FIGURE MEASURED TARGET VERDICT (PASS, FAIL or info)
+row() {
+    ROWS+=("$1|$2|$3|$4")
+    if [ "$4" != info ]; then
+        TARGETS=$((TARGETS + 1))
+        [ "$4" = PASS ] && MET=$((MET + 1))
+    fi
+    return 0
+}
+verdict() { if [ "$(calc "1 if $1 else 0")" = 1 ]; then echo PASS; else echo FAIL; fi; }
+
+# The photo figure: libvips' own command line on a generated 12-megapixel JPEG, both variants the app
+# makes (display fit 1280x1280, thumbnail fit 320x320), metadata stripped.
+photo_bench() {
+    local photo="$WORK/photo.jpg" i start end peak=0 total=0 rss times=()
+    for band in r g b; do
+        vips gaussnoise "$WORK/$band.v" 4000 3000 --mean 128 --sigma 60
+    done
+    vips bandjoin "$WORK/r.v $WORK/g.v $WORK/b.v" "$WORK/rgb.v"
+    vips gaussblur "$WORK/rgb.v" "$WORK/blur.v" 1.2
+    vips copy "$WORK/blur.v" "$photo[Q=90]" --interpretation srgb
+    rm -f "$WORK"/*.v
+    PHOTO_BYTES="$(stat -c %s "$photo")"
+    for ((i = 0; i < PHOTO_RUNS; i++)); do
+        start="$(date +%s%N)"
+        for variant in "1280 display" "320 thumb"; do
+            set -- $variant
+            /usr/bin/time -f '%M' -o "$WORK/time.txt" \
+                vips thumbnail "$photo" "$WORK/$2.jpg[Q=85,strip]" "$1" --height "$1" --size down
+            rss="$(tail -n 1 "$WORK/time.txt")"
+            [ "$rss" -gt "$peak" ] && peak="$rss"
+        done
+        end="$(date +%s%N)"
+        times+=($(((end - start) / 1000000)))
+    done
+    PHOTO_MS="$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((${#times[@]} + 1) / 2))p")"
+    PHOTO_PEAK_MB="$(calc "round($peak / 1024, 1)")"
+}
+
+# --- the run ----------------------------------------------------------------------------------------
+
+install_missing
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+log "building Release"
+dotnet build "$ROOT/ChatMvc/ChatMvc.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
+    { tail -n 40 "$WORK/build.log" >&2; die "the app did not build"; }
+dotnet build "$BENCH/LoadGen/LoadGen.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
+    { tail -n 40 "$WORK/build.log" >&2; die "the load generator did not build"; }
+LOADGEN="$BENCH/LoadGen/bin/Release/net10.0/LoadGen.dll"
+
+# shellcheck source=scripts/servers.sh
+source "$ROOT/scripts/servers.sh"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+servers_start 2>"$WORK/servers.log" || { cat "$WORK/servers.log" >&2; die "the servers did not start"; }
+
+start_app
+register_first_user
+log "seeding: $USERS users, $SMALL and $BIG messages, one person in $LIST conversations"
+seed_started=$SECONDS
+seed
+SEED_SECONDS=$((SECONDS - seed_started))
+
+log "signing in $SIGNED people and the list person through the login form"
+: >"$WORK/pollers.tsv"
+: >"$WORK/senders.tsv"
+for ((u = 1; u <= SIGNED; u++)); do
+    cookie="$(sign_in "bench$u@bench.test")"
+    [ "$u" = 1 ] && COOKIE="$cookie"
+    printf '%s\t/conversations/1/poll?after=%s&v=0\n' "$cookie" "$SMALL" >>"$WORK/pollers.tsv"
+    printf '%s\t/conversations/2/poll?after=%s&v=0\n' "$cookie" "$((SMALL + BIG))" >>"$WORK/pollers.tsv"
+    printf '%s\t%s\n' "$cookie" "$((2 + (u + 1) / 2))" >>"$WORK/senders.tsv"
+done
+LIST_COOKIE="$(sign_in "bench$LIST_USER@bench.test")"
+
+if [ "$SERVE" = 1 ]; then
+    printf 'export BASE=%q COOKIE=%q LIST_COOKIE=%q MYSQL_PORT=%q MYSQL_PASSWORD=%q APP_PID=%q\n' \
+        "$BASE" "$COOKIE" "$LIST_COOKIE" "$SERVERS_MYSQL_PORT" "$SERVERS_PASSWORD" "$APP_PID" >"$RESULTS/serve.env"
+    log "serving at $BASE until Ctrl-C; the session variables are in bench/results/serve.env"
+    wait "$APP_PID" || true
+    exit 0
+fi
+
+q1="$(questions)"
+q2="$(questions)"
+QUESTIONS_OVERHEAD=$((q2 - q1))
+RSS_REST_KB="$(rss_kb VmRSS)"
+
+{
+    echo "ChatMvc benchmarks ($MODE run), $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory, $(uname -sr); $(dotnet --version) SDK; $(mariadbd --version 2>/dev/null | awk '{ print $3 }' || true)"
+    echo "seed: $USERS users; conversation 1 with $SMALL messages, conversation 2 with $BIG; user $LIST_USER in $LIST conversations (${SEED_SECONDS} s)"
+    echo "wrk: $WRK_THREADS threads, $WRK_CONNECTIONS connections, ${WRK_SECONDS} s after a ${WARM_SECONDS} s warm-up"
+    echo
+    echo "Runs:"
+} | tee -a "$REPORT"
+
+poll_path="/conversations/1/poll?after=$SMALL&v=0"
+check_status 204 "$BASE/bench/bare"
+check_status 204 "$BASE$poll_path" -H "Cookie: $COOKIE" -H "HX-Request: true"
+check_status 200 "$BASE/conversations/1" -H "Cookie: $COOKIE"
+[ "$(grep -c 'class="message"' "$WORK/check.html")" = 40 ] || die "the chat window does not show 40 messages"
+check_status 200 "$BASE/conversations/1/messages?before=5000" -H "Cookie: $COOKIE" -H "HX-Request: true"
+check_status 200 "$BASE/conversations" -H "Cookie: $LIST_COOKIE"
+[ "$(grep -c 'class="conversation-row' "$WORK/check.html")" = "$LIST" ] || die "the list does not show $LIST conversations"
+
+# a. The idle poll against the bare endpoint, and the SQL it ran.
+wrk_run "bare endpoint" /bench/bare
+BARE="$RUN"
+wrk_run "idle poll" "$poll_path" BENCH_COOKIE="$COOKIE" BENCH_HTMX=1
+POLL="$RUN"
+POLL_SQL="$RUN_SQL"
+[ "$POLL_SQL" = 0 ] || BROKEN=1
+bare_rps="$(field "$BARE" rps)"
+poll_rps="$(field "$POLL" rps)"
+poll_ratio="$(calc "round(100 * $poll_rps / $bare_rps, 1)")"
+row "a. bare endpoint" "$bare_rps req/s, p50 $(field "$BARE" p50_ms) ms, p99 $(field "$BARE" p99_ms) ms" "the ceiling" info
+row "a. idle poll" "$poll_rps req/s, p50 $(field "$POLL" p50_ms) ms, p99 $(field "$POLL" p99_ms) ms" "" info
+row "a. idle poll / bare" "$poll_ratio %" ">= 50 %" "$(verdict "$poll_ratio >= 50")"
+row "a. SQL during the idle-poll run" "$POLL_SQL statements ($(field "$POLL" requests) polls)" "0" "$(verdict "$POLL_SQL == 0")"
+
+# b. The chat window: 40 messages from the warm cache.
+wrk_run "chat window" /conversations/1 BENCH_COOKIE="$COOKIE"
+WINDOW="$RUN"
+window_ratio="$(calc "round(100 * $(field "$WINDOW" rps) / $bare_rps, 1)")"
+row "b. chat window (40 messages)" "$(field "$WINDOW" rps) req/s, p99 $(field "$WINDOW" p99_ms) ms, $(calc "round($RUN_SQL / max(1, $(field "$WINDOW" requests)), 2)") SQL/page" "" info
+row "b. chat window / bare" "$window_ratio %" ">= 25 %" "$(verdict "$window_ratio >= 25")"
+
+# c. Older history, pages spread over the whole conversation, small against big.
+wrk_run "history, $SMALL messages" "/conversations/1/messages?before={before}" BENCH_COOKIE="$COOKIE" BENCH_HTMX=1 \
+    BENCH_BEFORE_MIN=41 BENCH_BEFORE_MAX="$SMALL"
+HIST_SMALL="$RUN"
+wrk_run "history, $BIG messages" "/conversations/2/messages?before={before}" BENCH_COOKIE="$COOKIE" BENCH_HTMX=1 \
+    BENCH_BEFORE_MIN=$((SMALL + 41)) BENCH_BEFORE_MAX=$((SMALL + BIG))
+HIST_BIG="$RUN"
+history_ratio="$(calc "round($(field "$HIST_SMALL" rps) / $(field "$HIST_BIG" rps), 2)")"
+row "c. history page, $SMALL messages" "$(field "$HIST_SMALL" rps) req/s, p50 $(field "$HIST_SMALL" p50_ms) ms" "" info
+row "c. history page, $BIG messages" "$(field "$HIST_BIG" rps) req/s, p50 $(field "$HIST_BIG" p50_ms) ms" "" info
+row "c. time per page, $BIG / $SMALL" "$history_ratio" "<= 1.3" "$(verdict "$history_ratio <= 1.3")"
+
+# e. The conversation list of a person in 500 conversations.
+wrk_run "conversation list ($LIST)" /conversations BENCH_COOKIE="$LIST_COOKIE"
+LISTRUN="$RUN"
+row "e. conversation list, $LIST conversations" "$(field "$LISTRUN" rps) req/s, p50 $(field "$LISTRUN" p50_ms) ms, p99 $(field "$LISTRUN" p99_ms) ms" "none in issue 8" info
+
+# f. Many open windows, each polling every 3 s on its own connection.
+RSS_LOAD_KB=0
+for clients in "${CLIENT_RUNS[@]}"; do
+    (while kill -0 "$APP_PID" 2>/dev/null; do rss_kb VmRSS; sleep 0.5; done) >"$WORK/rss.txt" &
+    SAMPLER_PID=$!
+    before="$(questions)"
+    RUN="$(dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$WORK/pollers.tsv" --clients "$clients" \
+        --interval 3 --duration "$CLIENT_SECONDS" | grep '^RESULT')" || die "the pollers did not run"
+    after="$(questions)"
+    stop_pid "$SAMPLER_PID"
+    SAMPLER_PID=""
+    sampled="$(sort -n "$WORK/rss.txt" | tail -n 1)"
+    [ "${sampled:-0}" -gt "$RSS_LOAD_KB" ] && RSS_LOAD_KB="$sampled"
+    sql_count=$((after - before - QUESTIONS_OVERHEAD))
+    say "  $clients clients every 3 s: $RUN sql=$sql_count"
+    errors="$(field "$RUN" errors)"
+    [ "$errors" = 0 ] && [ "$sql_count" = 0 ] || BROKEN=1
+    row "f. $clients clients polling every 3 s" "p50 $(field "$RUN" p50_ms) ms, p99 $(field "$RUN" p99_ms) ms, $errors errors, $(field "$RUN" requests) polls, $sql_count SQL" \
+        "p99 < 50 ms, 0 errors" "$(verdict "$(field "$RUN" p99_ms) < 50 and $errors == 0")"
+done
+[ "$MODE" = smoke ] && row "f. 5000 clients polling every 3 s" "not run in the smoke" "p99 < 50 ms, 0 errors" info
+
+# d. Sending: a fixed 200 a second, then as fast as it goes.
+RUN="$(dotnet "$LOADGEN" send --base "$BASE" --sessions "$WORK/senders.tsv" --rate "$SEND_RATE" \
+    --duration "$SEND_SECONDS" | grep '^RESULT')" || die "the fixed-rate sends did not run"
+SEND="$RUN"
+say "  sends at $SEND_RATE/s: $SEND"
+RUN="$(dotnet "$LOADGEN" send-max --base "$BASE" --sessions "$WORK/senders.tsv" --concurrency "$SEND_CONCURRENCY" \
+    --duration "$SEND_MAX_SECONDS" | grep '^RESULT')" || die "the maximum-rate sends did not run"
+SENDMAX="$RUN"
+say "  sends, $SEND_CONCURRENCY at once: $SENDMAX"
+[ "$(field "$SEND" errors)" = 0 ] && [ "$(field "$SENDMAX" errors)" = 0 ] || BROKEN=1
+row "d. send at $SEND_RATE/s" "p50 $(field "$SEND" p50_ms) ms, p99 $(field "$SEND" p99_ms) ms, $(field "$SEND" errors) errors" \
+    "p99 < 50 ms" "$(verdict "$(field "$SEND" p99_ms) < 50 and $(field "$SEND" errors) == 0")"
+row "d. maximum send rate" "$(field "$SENDMAX" rps) sends/s, p99 $(field "$SENDMAX" p99_ms) ms ($SEND_CONCURRENCY at once)" "none in issue 8" info
+
+# g. A 12-megapixel photo, and the app's memory.
+photo_bench
+row "g. 12 MP photo, both variants" "$PHOTO_MS ms, peak $PHOTO_PEAK_MB MB ($((PHOTO_BYTES / 1024)) KiB JPEG; vips command line)" "none in issue 8" info
+RSS_PEAK_KB="$(rss_kb VmHWM)"
+row "g. app memory" "$((RSS_REST_KB / 1024)) MB at rest, $((RSS_LOAD_KB / 1024)) MB with the most clients, peak $((RSS_PEAK_KB / 1024)) MB" "none in issue 8" info
+
+{
+    echo
+    printf '| %-38s | %-74s | %-22s | %-6s |\n' "figure" "measured" "target" "result"
+    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..76})" "$(printf -- '-%.0s' {1..24})" "$(printf -- '-%.0s' {1..8})"
+    for r in "${ROWS[@]}"; do
+        IFS='|' read -r figure measured target result <<<"$r"
+        printf '| %-38s | %-74s | %-22s | %-6s |\n' "$figure" "$measured" "$target" "$result"
+    done
+    echo
+    echo "$MET of $TARGETS targets met; the $MODE run took $((SECONDS - STARTED_AT)) s."
+} | tee -a "$REPORT"
+
+if [ "$BROKEN" != 0 ]; then
+    die "something is broken (failed requests or SQL during polls): see $REPORT"
+fi
