@@ -30,6 +30,7 @@ public static class Startup
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<ImageProcessor>();
         services.AddSingleton<ImageService>();
+        services.AddSingleton<ImageDelivery>();
         services.AddScoped<ProfileChanges>();
         services.AddHostedService<CacheRepairService>();
 

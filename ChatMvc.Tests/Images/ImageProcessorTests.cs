@@ -144,6 +144,17 @@ public sealed class ImageProcessorTests
         Assert.All(results, result => AssertVariant(result[ImageVariants.Display], 1280, 960));
     }
 
+    [Fact]
+    public void Libvips_loads_none_of_its_optional_modules_and_so_no_second_sqlite_library()
+    {
+        LibVips.ReadHeader(TestImages.Encode(8, 8, ImageFormat.Png));
+
+        var libraries = File.ReadAllLines("/proc/self/maps").Select(line => line.Split(' ').Last()).Distinct().ToList();
+
+        Assert.DoesNotContain(libraries, library => library.Contains("vips-modules", StringComparison.Ordinal));
+        Assert.DoesNotContain(libraries, library => library.Contains("libsqlite3", StringComparison.Ordinal));
+    }
+
     private static void AssertVariant(ImageVariantData variant, int width, int height)
     {
         Assert.Equal((width, height), (variant.Width, variant.Height));

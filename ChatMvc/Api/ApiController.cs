@@ -1,4 +1,5 @@
 using ChatMvc.Chat;
+using ChatMvc.Images;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -23,6 +24,9 @@ public abstract class ApiController : ControllerBase
     // Room for the longest message body even when every character arrives as a \uXXXX escape.
     public const int JsonBodyLimit = 64 * 1024;
 
+    // The largest image the app accepts, and room for the form around it.
+    public const long UploadBodyLimit = ImageProcessor.MaxBytes + JsonBodyLimit;
+
     protected long CurrentUserId => User.UserId();
 
     protected ObjectResult Refuse(int status, string detail) => Problem(detail: detail, statusCode: status);
@@ -37,6 +41,11 @@ public abstract class ApiController : ControllerBase
         ValidationProblem(
             detail: string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)),
             modelStateDictionary: ModelState);
+
+    // A file over the size limit is a 413 like any oversize body; anything else wrong with it is the field's fault.
+    protected ActionResult RefuseImage(RejectionReason reason, string message) => reason == RejectionReason.TooLarge
+        ? Refuse(StatusCodes.Status413PayloadTooLarge, message)
+        : Invalid("file", message);
 
     protected async Task<bool> IsBearerAsync() =>
         (await HttpContext.AuthenticateAsync(IdentityConstants.BearerScheme)).Succeeded;

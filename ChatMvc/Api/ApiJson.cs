@@ -1,18 +1,30 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
 using ChatMvc.Data;
+using ChatMvc.Images;
 
 namespace ChatMvc.Api;
 
 // The shapes the API answers with. Times are ISO 8601 in UTC.
-public sealed record PersonJson(long Id, string DisplayName, string? Email)
+// Image URLs are relative to the site and take the same credentials as the rest of the API.
+public static class ApiUrls
 {
-    public static PersonJson From(Person person) => new(person.Id, person.DisplayName, person.Email);
+    public static string? Avatar(long userId, long? avatarImageId) => avatarImageId is null ? null : $"/api/v1/users/{userId}/image";
+
+    public static string Image(long imageId, string variant) => $"/api/v1/images/{imageId}/{variant}";
 }
 
-public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed)
+// ImageUrl is null for someone without a picture: show their initials.
+public sealed record PersonJson(long Id, string DisplayName, string? Email, string? ImageUrl)
 {
-    public static MeJson From(ChatUser user) => new(user.Id, user.DisplayName, user.Email, user.EmailConfirmed);
+    public static PersonJson From(Person person) =>
+        new(person.Id, person.DisplayName, person.Email, ApiUrls.Avatar(person.Id, person.AvatarImageId));
+}
+
+public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl)
+{
+    public static MeJson From(ChatUser user) =>
+        new(user.Id, user.DisplayName, user.Email, user.EmailConfirmed, ApiUrls.Avatar(user.Id, user.AvatarImageId));
 }
 
 public sealed record PagedPeopleJson(IReadOnlyList<PersonJson> Items, PeoplePagingJson Paging);
@@ -22,7 +34,15 @@ public sealed record PeoplePagingJson(int Page, int PageSize, bool HasMore);
 // Id is null once the sender's account is deleted.
 public sealed record SenderJson(long? Id, string DisplayName);
 
-public sealed record ImageJson(string Url, string ThumbnailUrl, int Width, int Height, string? Alt);
+// Width and height are the full-size image's (url); alt is the author's description or "Photo from NAME".
+public sealed record ImageJson(string Url, string ThumbnailUrl, int Width, int Height, string Alt)
+{
+    public static ImageJson? From(MessageView message) => message.ImageId is { } id && message.DeletedAt is null
+        ? new ImageJson(
+            ApiUrls.Image(id, ImageVariants.Display), ApiUrls.Image(id, ImageVariants.Thumb),
+            message.ImageWidth ?? 0, message.ImageHeight ?? 0, message.ImageDescription)
+        : null;
+}
 
 public sealed record MessageJson(
     long Id, long ConversationId, string Kind, SenderJson Sender, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt,
@@ -37,7 +57,7 @@ public sealed record MessageJson(
         Clock.OffsetFromUnixMs(message.CreatedAt),
         message.EditedAt is { } edited ? Clock.OffsetFromUnixMs(edited) : null,
         message.DeletedAt is not null,
-        null);
+        ImageJson.From(message));
 }
 
 // Older: pass as `before` for the page before this one (null when this page reaches the first message).

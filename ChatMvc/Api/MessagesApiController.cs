@@ -68,51 +68,32 @@ public sealed class MessagesApiController(
     [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]
-    public async Task<ActionResult<MessageJson>> Send(SendMessageRequest request)
-    {
-        var body = MessageText.Normalize(request.Body, out var error);
-        if (body is null)
-        {
-            ModelState.AddModelError("body", error!);
-        }
+    public Task<ActionResult<MessageJson>> Send(SendMessageRequest request) =>
+        SendAsync(request.Body, request.ClientMessageId, photo: null, alt: null);
 
-        if (request.ClientMessageId?.Length > MessageText.MaxClientMessageIdLength)
-        {
-            ModelState.AddModelError("clientMessageId", $"clientMessageId can be at most {MessageText.MaxClientMessageIdLength} characters.");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Invalid();
-        }
-
-        var clientMessageId = string.IsNullOrWhiteSpace(request.ClientMessageId) ? null : request.ClientMessageId;
-        var (message, created) = await messages.InsertAsync(ConversationId, CurrentUserId, MessageKind.Text, body!, clientMessageId);
-        if (!created)
-        {
-            return Ok(MessageJson.From(message));
-        }
-
-        await Cache.MessageAddedAsync(message);
-        return Created((string?)null, MessageJson.From(message));
-    }
-
+    // A photo with an optional text and description, as multipart/form-data.
     [HttpPost("image")]
     [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
-    [ProducesResponseType(StatusCodes.Status501NotImplemented)]
-    public IActionResult SendImage() =>
-        Refuse(StatusCodes.Status501NotImplemented, "Sending images is not available through the API yet.");
+    [RequestSizeLimit(UploadBodyLimit)]
+    [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
+    [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]
+    public async Task<ActionResult<MessageJson>> SendImage(
+        IFormFile? file, [FromForm] string? alt, [FromForm] string? body, [FromForm] string? clientMessageId)
+    {
+        if (file is not { Length: > 0 })
+        {
+            return Invalid("file", "Attach the photo as the multipart/form-data field \"file\".");
+        }
 
+        await using var photo = file.OpenReadStream();
+        return await SendAsync(body, clientMessageId, photo, alt);
+    }
+
+    // As in the chat window: a photo message may keep only its photo, and its description (alt) can change.
+    // A field left out keeps its value.
     [HttpPatch("{messageId:long}")]
     public async Task<ActionResult<MessageJson>> Edit(long messageId, EditMessageRequest request)
     {
-        var body = MessageText.Normalize(request.Body, out var error);
-        var edited = body is null ? null : await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, body);
-        if (edited is not null)
-        {
-            return MessageJson.From(edited);
-        }
-
         var original = await messages.FindAsync(ConversationId, messageId);
         if (original is null || original.Kind != MessageKind.Text || original.DeletedAt is not null)
         {
@@ -124,7 +105,40 @@ public sealed class MessagesApiController(
             return Refuse(StatusCodes.Status403Forbidden, "Only the sender can edit a message.");
         }
 
-        return Invalid("body", error ?? "The message changed while it was being edited. Fetch it and try again.");
+        if (request.Body is null && request.Alt is null)
+        {
+            return Invalid("body", "Send the new body, or for a photo its new alt, or both.");
+        }
+
+        var hasPhoto = original.ImageId is not null;
+        var body = request.Body ?? original.Body;
+        var text = hasPhoto ? MessageText.NormalizeOptional(body, out var error) : MessageText.Normalize(body, out error);
+        if (error is not null)
+        {
+            ModelState.AddModelError("body", error);
+        }
+
+        string? alt = null;
+        if (hasPhoto)
+        {
+            alt = MessageText.NormalizeAlt(request.Alt ?? original.ImageAlt, out var altError);
+            if (altError is not null)
+            {
+                ModelState.AddModelError("alt", altError);
+            }
+        }
+        else if (request.Alt is not null)
+        {
+            ModelState.AddModelError("alt", "Only a message with a photo has a description.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Invalid();
+        }
+
+        var edited = await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, text, alt);
+        return edited is null ? MessageNotFound(messageId) : MessageJson.From(edited);
     }
 
     // The sender may delete a message, and so may a group's owner.
@@ -142,6 +156,25 @@ public sealed class MessagesApiController(
             : MessageNotFound(messageId);
     }
 
+    private async Task<ActionResult<MessageJson>> SendAsync(string? body, string? clientMessageId, Stream? photo, string? alt)
+    {
+        if (clientMessageId?.Length > MessageText.MaxClientMessageIdLength)
+        {
+            return Invalid("clientMessageId", $"clientMessageId can be at most {MessageText.MaxClientMessageIdLength} characters.");
+        }
+
+        var sent = await management.SendAsync(
+            ConversationId, CurrentUserId, body, string.IsNullOrWhiteSpace(clientMessageId) ? null : clientMessageId, photo, alt,
+            HttpContext.RequestAborted);
+        return sent switch
+        {
+            { Refusal: SendRefusal.Photo } => RefuseImage(sent.PhotoRejection!.Value, sent.Error!),
+            { Refusal: { } refusal } => Invalid(refusal == SendRefusal.Alt ? "alt" : "body", sent.Error!),
+            { Created: true } => Created((string?)null, MessageJson.From(sent.Message!)),
+            _ => Ok(MessageJson.From(sent.Message!)),
+        };
+    }
+
     private static MessagePageJson PageOf(IReadOnlyList<MessageView> items, int limit, long? older, long? newer) =>
         new(items.Select(MessageJson.From).ToList(), new MessagePagingJson(limit, older, newer));
 
@@ -151,4 +184,4 @@ public sealed class MessagesApiController(
 
 public sealed record SendMessageRequest(string? Body, string? ClientMessageId = null);
 
-public sealed record EditMessageRequest(string? Body);
+public sealed record EditMessageRequest(string? Body, string? Alt = null);

@@ -1,6 +1,7 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
 using ChatMvc.Data;
+using ChatMvc.Images;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -10,7 +11,9 @@ namespace ChatMvc.Api;
 [Route("api/v1/users")]
 [Tags("Users")]
 public sealed class UsersApiController(
-    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, PeopleQueries people, ProfileChanges profiles) : ApiController
+    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, PeopleQueries people, ProfileChanges profiles, ImageService images,
+    ImageDelivery delivery)
+    : ApiController
 {
     public const int MaxPageSize = 100;
 
@@ -107,19 +110,48 @@ public sealed class UsersApiController(
         return NoContent();
     }
 
+    // The person's picture (256 × 256 JPEG), or 404 when they have none.
     [HttpGet("{id:long}/image")]
-    [ProducesResponseType(StatusCodes.Status501NotImplemented)]
-    public IActionResult Image(long id) => ImagesNotYet();
+    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, "image/jpeg")]
+    public async Task<IActionResult> Image(long id)
+    {
+        var person = (await people.FindManyAsync([id])).SingleOrDefault();
+        return person?.AvatarImageId is { } imageId
+            ? await delivery.ServeAsync(this, imageId, ImageVariants.Avatar)
+            : Refuse(StatusCodes.Status404NotFound, person is null ? $"There is no user {id}." : $"User {id} has no picture; show their initials.");
+    }
 
     [HttpPut("me/image")]
-    [ProducesResponseType(StatusCodes.Status501NotImplemented)]
-    public IActionResult UpdateImage() => ImagesNotYet();
+    [RequestSizeLimit(ApiController.UploadBodyLimit)]
+    public async Task<ActionResult<MeJson>> UpdateImage(IFormFile? file)
+    {
+        if (file is not { Length: > 0 })
+        {
+            return Invalid("file", "Attach the picture as the multipart/form-data field \"file\".");
+        }
+
+        await using (var content = file.OpenReadStream())
+        {
+            var upload = await images.StoreAvatarAsync(CurrentUserId, content, HttpContext.RequestAborted);
+            if (upload.Rejection is { } rejection)
+            {
+                return RefuseImage(rejection.Reason, rejection.Message);
+            }
+        }
+
+        return await users.GetUserAsync(User) is { } user ? MeJson.From(user) : AccountGone();
+    }
+
+    [HttpDelete("me/image")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<IActionResult> RemoveImage()
+    {
+        await images.RemoveAvatarAsync(CurrentUserId);
+        return NoContent();
+    }
 
     private ObjectResult AccountGone() =>
         Refuse(StatusCodes.Status401Unauthorized, "The account this token was issued for no longer exists.");
-
-    private ObjectResult ImagesNotYet() =>
-        Refuse(StatusCodes.Status501NotImplemented, "Profile pictures are not available through the API yet.");
 }
 
 public sealed record UpdateProfileRequest(string? DisplayName);

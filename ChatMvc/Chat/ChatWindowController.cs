@@ -55,7 +55,7 @@ public sealed class ChatWindowController(
     [HttpGet("poll")]
     public async Task<IActionResult> Poll(long after, long v)
     {
-        var update = await updates.SinceAsync(ConversationId, CurrentUserId, after, v);
+        var update = await updates.SinceAsync(ConversationId, CurrentUserId, after, v, knownHead: CachedHead);
         if (update is null)
         {
             return NoContent();

@@ -5,10 +5,11 @@ namespace ChatMvc.Chat;
 // What changed in a conversation since a window's cursor; shared by the poll and by sending.
 public sealed class ChatWindowUpdates(ConversationCache cache, ConversationQueries conversations, MessageQueries messages)
 {
-    // Null when nothing changed: decided from the cached head alone.
-    public async Task<WindowUpdateModel?> SinceAsync(long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null)
+    // Null when nothing changed: decided from the cached head alone (knownHead when the caller has just read it).
+    public async Task<WindowUpdateModel?> SinceAsync(
+        long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null, ConversationHead? knownHead = null)
     {
-        var head = await cache.HeadAsync(conversationId);
+        var head = knownHead ?? await cache.HeadAsync(conversationId);
         if (head.LastMessageId <= after && head.ChangeCounter == changeCounter && nextClientMessageId is null)
         {
             return null;

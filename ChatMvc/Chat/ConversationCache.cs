@@ -26,6 +26,28 @@ public sealed class ConversationCache(
     public async Task<string?> RoleOfAsync(long conversationId, long userId) =>
         (await MembersAsync(conversationId)).FirstOrDefault(m => m.UserId == userId)?.Role;
 
+    // The role and the cached head in one round trip: every conversation-scoped request checks membership, and
+    // an idle poll then needs only the head (bench/run.sh measures a second round trip as a fifth of its cost).
+    // The head is null when it is not cached; HeadAsync rebuilds it.
+    public async Task<(string? Role, ConversationHead? Head)> AccessAsync(long conversationId, long userId)
+    {
+        try
+        {
+            var values = await cache.GetManyAsync([CacheKeys.Members(conversationId), CacheKeys.ConversationHead(conversationId)]);
+            if (values[0] is { } cached)
+            {
+                var members = JsonSerializer.Deserialize<MemberRole[]>(cached, Json) ?? [];
+                return (members.FirstOrDefault(m => m.UserId == userId)?.Role, ConversationHead.Parse(values[1]));
+            }
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            logger.LogWarning(e, "Cache unavailable; checking membership of conversation {Conversation} in the database", conversationId);
+        }
+
+        return (await RoleOfAsync(conversationId, userId), null);
+    }
+
     public async Task<IReadOnlyList<MemberRole>> MembersAsync(long conversationId)
     {
         var key = CacheKeys.Members(conversationId);

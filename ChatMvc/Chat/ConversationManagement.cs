@@ -1,13 +1,57 @@
 using ChatMvc.Data;
+using ChatMvc.Images;
 
 namespace ChatMvc.Chat;
 
 // Changes to messages and memberships: the database first, then a system line in the log where people
 // should see what happened, then the cache.
 public sealed class ConversationManagement(
-    ConversationQueries conversations, MessageQueries messages, ConversationCache cache)
+    ConversationQueries conversations, MessageQueries messages, ConversationCache cache, ImageService images)
 {
     public const int MaxTitleLength = 100;
+
+    // From the composer or the API. With a photo the text is optional. A retry with the same client message id
+    // gets the first message back, and a photo sent again with it is discarded.
+    public async Task<SendOutcome> SendAsync(
+        long conversationId, long senderId, string? body, string? clientMessageId, Stream? photo = null, string? photoAlt = null,
+        CancellationToken cancellationToken = default)
+    {
+        var text = photo is null ? MessageText.Normalize(body, out var error) : MessageText.NormalizeOptional(body, out error);
+        var alt = MessageText.NormalizeAlt(photoAlt, out var altError);
+        if (error is not null)
+        {
+            return SendOutcome.Refuse(SendRefusal.Body, error);
+        }
+
+        if (altError is not null)
+        {
+            return SendOutcome.Refuse(SendRefusal.Alt, altError);
+        }
+
+        StoredImage? image = null;
+        if (photo is not null)
+        {
+            var upload = await images.StoreMessageImageAsync(conversationId, senderId, photo, cancellationToken);
+            if (upload.Rejection is { } rejection)
+            {
+                return SendOutcome.Refuse(SendRefusal.Photo, rejection.Message, rejection.Reason);
+            }
+
+            image = upload.Image;
+        }
+
+        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, image?.Id, alt);
+        if (created)
+        {
+            await cache.MessageAddedAsync(message);
+        }
+        else if (image is not null)
+        {
+            await images.DiscardAsync(image.Id);
+        }
+
+        return new SendOutcome(message, created);
+    }
 
     // One other person and no title is a direct conversation (the existing one when there is one); a title
     // always makes a group, so a group can start with one other person and grow.
@@ -154,4 +198,17 @@ public enum StartRefusal
 public sealed record StartOutcome(long ConversationId, bool Created, StartRefusal? Refusal = null, string? Error = null)
 {
     public static StartOutcome Refuse(StartRefusal refusal, string error) => new(0, false, refusal, error);
+}
+
+public enum SendRefusal
+{
+    Body,
+    Alt,
+    Photo,
+}
+
+public sealed record SendOutcome(MessageView? Message, bool Created, SendRefusal? Refusal = null, string? Error = null, RejectionReason? PhotoRejection = null)
+{
+    public static SendOutcome Refuse(SendRefusal refusal, string error, RejectionReason? photoRejection = null) =>
+        new(null, false, refusal, error, photoRejection);
 }

@@ -16,18 +16,22 @@ public abstract class ConversationScopedController(ConversationCache cache) : Co
 
     protected bool IsOwner { get; private set; }
 
+    // The conversation's head as cached when membership was checked, if it was cached.
+    protected ConversationHead? CachedHead { get; private set; }
+
     protected long CurrentUserId => User.UserId();
 
     public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         if (!long.TryParse(RouteData.Values["conversationId"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await Cache.RoleOfAsync(id, CurrentUserId) is not { } role)
+            || await Cache.AccessAsync(id, CurrentUserId) is not ({ } role, var head))
         {
             context.Result = NotFound();
             return;
         }
 
         ConversationId = id;
+        CachedHead = head;
         IsOwner = role == MemberRoles.Owner;
         // Message partials offer an owner's moderation controls.
         ViewData["ViewerIsOwner"] = IsOwner;

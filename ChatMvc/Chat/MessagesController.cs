@@ -7,47 +7,21 @@ namespace ChatMvc.Chat;
 [Route("conversations/{conversationId}/messages")]
 public sealed class MessagesController(
     ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates,
-    ConversationManagement management, ImageService images)
+    ConversationManagement management)
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
     public async Task<IActionResult> Create([FromForm] SendMessageForm form)
     {
-        // With a photo the text is optional.
-        var hasImage = form.Image is { Length: > 0 };
-        var body = hasImage ? MessageText.NormalizeOptional(form.Body, out var error) : MessageText.Normalize(form.Body, out error);
-        var imageAlt = MessageText.NormalizeAlt(form.ImageAlt, out var altError);
         var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > MessageText.MaxClientMessageIdLength
             ? null
             : form.ClientMessageId;
-        if ((error ?? altError) is { } refusal)
+        await using var photo = form.Image is { Length: > 0 } ? form.Image.OpenReadStream() : null;
+        var sent = await management.SendAsync(
+            ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, HttpContext.RequestAborted);
+        if (sent.Error is { } error)
         {
-            return await RejectAsync(form, refusal);
-        }
-
-        StoredImage? image = null;
-        if (hasImage)
-        {
-            await using var content = form.Image!.OpenReadStream();
-            var upload = await images.StoreMessageImageAsync(ConversationId, CurrentUserId, content, HttpContext.RequestAborted);
-            if (upload.Rejection is { } rejection)
-            {
-                return await RejectAsync(form, rejection.Message);
-            }
-
-            image = upload.Image;
-        }
-
-        var (message, created) = await messages.InsertAsync(
-            ConversationId, CurrentUserId, MessageKind.Text, body, clientMessageId, image?.Id, imageAlt);
-        if (created)
-        {
-            await Cache.MessageAddedAsync(message);
-        }
-        else if (image is not null)
-        {
-            // A retry of a send that was already stored: the first one keeps its photo.
-            await images.DiscardAsync(image.Id);
+            return await RejectAsync(form, error);
         }
 
         if (!Request.IsHtmx())

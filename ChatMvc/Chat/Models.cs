@@ -54,6 +54,11 @@ public sealed record MessageView
 
     public int? ThumbHeight { get; init; }
 
+    // The full-size (display) variant's, for the API.
+    public int? ImageWidth { get; init; }
+
+    public int? ImageHeight { get; init; }
+
     public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
 
     // The photo's text alternative: the author's words, or at least whose photo it is.

@@ -57,16 +57,16 @@ public sealed class ImageQueries(ChatDb db, TimeProvider time)
         await transaction.CommitAsync();
     }
 
-    // knownHash: the hash the client already holds (If-None-Match); when it matches, the bytes stay in the database.
-    public async Task<StoredVariant?> FindVariantAsync(long imageId, string variant, string? knownHash = null)
+    // withBytes false: everything but the bytes, for answering a client that may already hold them.
+    public async Task<StoredVariant?> FindVariantAsync(long imageId, string variant, bool withBytes = true)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<StoredVariant>("""
-            SELECT v.image_id, i.conversation_id, v.variant, v.content_type, v.width, v.height, v.content_hash,
-                   CASE WHEN v.content_hash = @knownHash THEN NULL ELSE v.bytes END AS bytes
+        return await connection.QuerySingleOrDefaultAsync<StoredVariant>($"""
+            SELECT v.image_id, i.conversation_id, v.variant, v.content_type, v.width, v.height, v.content_hash
+                   {(withBytes ? ", v.bytes" : string.Empty)}
             FROM image_variants v JOIN images i ON i.id = v.image_id
             WHERE v.image_id = @imageId AND v.variant = @variant
-            """, new { imageId, variant, knownHash });
+            """, new { imageId, variant });
     }
 
     public async Task DeleteAsync(long imageId)

@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace ChatMvc.Images;
 
-// A person's picture at a size in CSS pixels, or their initials when they have none. Alt is empty by default
-// because the name is always written next to it.
+// A person's picture at a size in CSS pixels (32, 96 or 128: site.css has a class for each), or their initials
+// when they have none. Alt is empty by default because the name is always written next to it.
 public sealed record AvatarModel(string Name, long? ImageId, int Size, string Alt = "")
 {
     public string Initials => Avatars.Initials(Name);
 
-    public string Background => Avatars.BackgroundFor(Name);
+    // Classes rather than inline styles: the Content-Security-Policy allows no inline styles.
+    public string InitialsClass => $"avatar avatar-initials avatar-{Size} avatar-color-{Avatars.ColourOf(Name)}";
 
     // The 64-pixel variant stays sharp up to 32 CSS pixels on a double-density screen.
     public string Variant => Size > 32 ? ImageVariants.Avatar : ImageVariants.SmallAvatar;
@@ -16,7 +17,8 @@ public sealed record AvatarModel(string Name, long? ImageId, int Size, string Al
 
 public static class Avatars
 {
-    // White initials on each of these have a contrast ratio of at least 4.5:1 (WCAG AA); a test checks it.
+    // The backgrounds of .avatar-color-0 to -7 in site.css. White initials on each have a contrast ratio of at
+    // least 4.5:1 (WCAG AA); a test checks both.
     public static readonly IReadOnlyList<string> Backgrounds =
         ["#0b5cad", "#a61b1b", "#1f6f3f", "#6b3fa0", "#8a4b08", "#00695c", "#ad1457", "#37474f"];
 
@@ -33,7 +35,7 @@ public static class Avatars
     }
 
     // The same name always gets the same colour, in every process (string.GetHashCode is randomised per run).
-    public static string BackgroundFor(string name)
+    public static int ColourOf(string name)
     {
         var hash = 0u;
         foreach (var c in name)
@@ -41,7 +43,7 @@ public static class Avatars
             hash = (hash * 31) + c;
         }
 
-        return Backgrounds[(int)(hash % (uint)Backgrounds.Count)];
+        return (int)(hash % (uint)Backgrounds.Count);
     }
 
     private static string First(string word) =>

@@ -181,6 +181,12 @@ public static unsafe partial class LibVips
 
     private static bool Start()
     {
+        // vips_init loads Debian's optional loader modules (ImageMagick, PDF, HEIF, JPEG XL, OpenSlide) from
+        // $VIPSHOME/lib/vips-modules-8.14. We accept none of those formats, and the OpenSlide module drags the
+        // system libsqlite3 into the process with global symbols: the SQLite that Microsoft.Data.Sqlite bundles
+        // then binds some of its calls to that other copy and corrupts memory. Pointing VIPSHOME at the app's
+        // own folder, which has no modules, keeps all of them out; the built-in loaders remain.
+        g_setenv("VIPSHOME", AppContext.BaseDirectory, 1);
         if (vips_init("chatmvc") != 0)
         {
             throw Failure("libvips did not start");
@@ -191,7 +197,7 @@ public static unsafe partial class LibVips
         vips_cache_set_max(0);
 
         // One thread per resize: ImageProcessor already runs about one resize per core.
-        vips_concurrency_set(1);
+        //TMP vips_concurrency_set(1);
 
         // Only the four loaders we accept may run at all, whatever the bytes claim to be.
         vips_operation_block_set("VipsForeignLoad", 1);
@@ -374,4 +380,7 @@ public static unsafe partial class LibVips
 
     [LibraryImport(GLib)]
     private static partial void g_free(nint memory);
+
+    [LibraryImport(GLib, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int g_setenv(string variable, string value, int overwrite);
 }

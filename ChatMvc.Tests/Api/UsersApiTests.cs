@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using ChatMvc.Tests.Infrastructure;
+
+namespace ChatMvc.Tests.Api;
+
+public abstract class UsersApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ChatAppFactory
+{
+    [Fact]
+    public async Task The_directory_pages_through_people_matching_a_search()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        using var ann = await app.NewApiUserAsync($"Ann {tag}");
+        using var bo = await app.NewApiUserAsync($"Bo {tag}");
+        using var cy = await app.NewApiUserAsync($"Cy {tag}");
+
+        var first = await (await ann.Http.GetAsync($"/api/v1/users?q={tag}&page=1&pageSize=2")).JsonAsync(HttpStatusCode.OK);
+        var second = await (await ann.Http.GetAsync($"/api/v1/users?q={tag}&page=2&pageSize=2")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal([$"Ann {tag}", $"Bo {tag}"], first.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("displayName").GetString()));
+        Assert.True(first.GetProperty("paging").GetProperty("hasMore").GetBoolean());
+        Assert.Equal([cy.Id], second.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
+        Assert.False(second.GetProperty("paging").GetProperty("hasMore").GetBoolean());
+        Assert.Equal(cy.Account.Email, second.GetProperty("items")[0].GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Paging_the_directory_with_bad_numbers_names_each_parameter()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Pager");
+
+        var outOfRange = await ann.Http.GetAsync("/api/v1/users?page=0&pageSize=500");
+        var notANumber = await ann.Http.GetAsync("/api/v1/users?page=abc");
+
+        Assert.Equal(["page", "pageSize"], (await outOfRange.ValidationErrorsAsync()).Keys.Order());
+        Assert.Equal(["page"], (await notANumber.ValidationErrorsAsync()).Keys);
+    }
+
+    [Fact]
+    public async Task Me_is_the_signed_in_account()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Me");
+
+        var me = await (await ann.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(ann.Id, me.GetProperty("id").GetInt64());
+        Assert.Equal("Ann Me", me.GetProperty("displayName").GetString());
+        Assert.Equal(ann.Account.Email, me.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_person_is_found_by_id_and_an_unknown_id_is_a_404()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Finder");
+        using var bo = await app.NewApiUserAsync("Bo Found");
+
+        var person = await (await ann.Http.GetAsync($"/api/v1/users/{bo.Id}")).JsonAsync(HttpStatusCode.OK);
+        var unknown = await ann.Http.GetAsync("/api/v1/users/999999999");
+
+        Assert.Equal("Bo Found", person.GetProperty("displayName").GetString());
+        await unknown.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Renaming_shows_the_new_name_on_messages_already_sent()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Old");
+        using var bo = await app.NewApiUserAsync("Bo Reader");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        await ann.SendAsync(id, "Before the rename");
+        await bo.Http.GetAsync($"/api/v1/conversations/{id}/messages");
+
+        var renamed = await (await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = " Ann New " })).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Ann New", renamed.GetProperty("displayName").GetString());
+        var page = await (await bo.Http.GetAsync($"/api/v1/conversations/{id}/messages")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Ann New", page.GetProperty("items")[0].GetProperty("sender").GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Renaming_to_a_blank_or_overlong_name_or_a_number_is_refused_per_field()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Keep");
+
+        var blank = await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "  " });
+        var overlong = await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = new string('a', 101) });
+        var number = await ann.Http.SendRawAsync(HttpMethod.Put, "/api/v1/users/me", """{"displayName": 7}""");
+        var malformed = await ann.Http.SendRawAsync(HttpMethod.Put, "/api/v1/users/me", """{"displayName": "x""");
+
+        Assert.Equal(["A display name needs 1 to 100 characters."], (await blank.ValidationErrorsAsync())["displayName"]);
+        Assert.Equal(["A display name needs 1 to 100 characters."], (await overlong.ValidationErrorsAsync())["displayName"]);
+        Assert.Equal(["displayName must be a string."], (await number.ValidationErrorsAsync())["displayName"]);
+        await malformed.ProblemAsync(HttpStatusCode.BadRequest);
+        var me = await (await ann.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Ann Keep", me.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Deleting_the_account_needs_its_password()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Careful");
+
+        var withoutBody = await ann.Http.DeleteAsync("/api/v1/users/me");
+        var wrongPassword = await ann.Http.SendJsonAsync(HttpMethod.Delete, "/api/v1/users/me", new { password = "guess" });
+
+        Assert.Equal(["password"], (await withoutBody.ValidationErrorsAsync()).Keys);
+        Assert.Equal(["password"], (await wrongPassword.ValidationErrorsAsync()).Keys);
+        Assert.Equal(HttpStatusCode.OK, (await ann.Http.GetAsync("/api/v1/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deleted_account_keeps_its_messages_and_its_tokens_stop_working()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Leaving");
+        using var bo = await app.NewApiUserAsync("Bo Staying");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        await ann.SendAsync(id, "Goodbye");
+
+        var deleted = await ann.Http.SendJsonAsync(HttpMethod.Delete, "/api/v1/users/me", new { password = ann.Account.Password });
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await (await ann.Http.GetAsync("/api/v1/users/me")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await ann.Http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = ann.RefreshToken })).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await bo.Http.GetAsync($"/api/v1/users/{ann.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        var page = await (await bo.Http.GetAsync($"/api/v1/conversations/{id}/messages")).JsonAsync(HttpStatusCode.OK);
+        var sender = page.GetProperty("items")[0].GetProperty("sender");
+        Assert.Equal("deleted user", sender.GetProperty("displayName").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, sender.GetProperty("id").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_signed_in_browser_can_read_the_api_with_its_cookie()
+    {
+        using var ann = await app.NewPersonAsync("Ann Cookie");
+
+        var me = await (await ann.Client.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(ann.Id, me.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_change_made_with_the_cookie_needs_the_antiforgery_header()
+    {
+        using var ann = await app.NewPersonAsync("Ann Forged");
+        var token = (await ann.Client.GetAsync("/conversations/new")).Document
+            .QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        var forged = await ann.Client.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "Hijacked" });
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/users/me") { Content = JsonContent.Create(new { displayName = "Ann Renamed" }) };
+        request.Headers.Add("RequestVerificationToken", token);
+        var genuine = await ann.Client.Http.SendAsync(request);
+
+        var problem = await forged.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("RequestVerificationToken", problem.GetProperty("detail").GetString());
+        Assert.Equal("Ann Renamed", (await genuine.JsonAsync(HttpStatusCode.OK)).GetProperty("displayName").GetString());
+        var profile = await ann.Client.GetAsync("/profile");
+        Assert.Equal("Ann Renamed", profile.Document.QuerySelector("#display-name")!.GetAttribute("value"));
+    }
+}
+
+public sealed class UsersApiTestsOnSqlite(SqliteApp app) : UsersApiTests<SqliteApp>(app);
+
+public sealed class UsersApiTestsOnMariaDb(MariaDbApp app) : UsersApiTests<MariaDbApp>(app);

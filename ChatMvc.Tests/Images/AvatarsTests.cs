@@ -1,0 +1,65 @@
+using System.Globalization;
+using ChatMvc.Images;
+
+namespace ChatMvc.Tests.Images;
+
+public sealed class AvatarsTests
+{
+    [Theory]
+    [InlineData("Ann Marie Example", "AE")]
+    [InlineData("bo", "B")]
+    [InlineData("Jean-Luc", "JL")]
+    [InlineData("élodie ürk", "ÉÜ")]
+    [InlineData("   ", "?")]
+    public void Initials_are_the_first_letters_of_the_first_and_last_words(string name, string initials) =>
+        Assert.Equal(initials, Avatars.Initials(name));
+
+    [Fact]
+    public void Every_initials_background_has_at_least_4_5_to_1_contrast_with_white_text()
+    {
+        Assert.All(Avatars.Backgrounds, colour => Assert.True(
+            ContrastWithWhite(colour) >= 4.5, $"{colour} has a contrast of {ContrastWithWhite(colour):0.00}:1 with white."));
+    }
+
+    [Fact]
+    public void The_stylesheet_gives_each_initials_class_its_background_from_the_palette()
+    {
+        var css = File.ReadAllText(SiteCss());
+
+        for (var i = 0; i < Avatars.Backgrounds.Count; i++)
+        {
+            Assert.Contains($".avatar-color-{i} {{ background-color: {Avatars.Backgrounds[i]}; }}", css);
+        }
+    }
+
+    [Fact]
+    public void The_same_name_always_gets_the_same_colour() =>
+        Assert.Equal(Avatars.ColourOf("Ann Example"), Avatars.ColourOf(new string("Ann Example".ToCharArray())));
+
+    private static string SiteCss()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var path = Path.Combine(folder.FullName, "ChatMvc", "wwwroot", "css", "site.css");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new FileNotFoundException("ChatMvc/wwwroot/css/site.css not found above the test folder.");
+    }
+
+    // WCAG 2 relative luminance and contrast ratio.
+    private static double ContrastWithWhite(string hex)
+    {
+        double Channel(int offset)
+        {
+            var value = int.Parse(hex.AsSpan(offset, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 255.0;
+            return value <= 0.03928 ? value / 12.92 : Math.Pow((value + 0.055) / 1.055, 2.4);
+        }
+
+        var luminance = (0.2126 * Channel(1)) + (0.7152 * Channel(3)) + (0.0722 * Channel(5));
+        return 1.05 / (luminance + 0.05);
+    }
+}
