@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Api;
 
@@ -129,6 +131,27 @@ public abstract class MessagesApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(newer, nothingNew.GetProperty("paging").GetProperty("newer").GetInt64());
         Assert.Equal(["Message 6"], ApiSteps.Bodies(arrived));
         Assert.True(arrived.GetProperty("paging").GetProperty("newer").GetInt64() > newer);
+    }
+
+    [Fact]
+    public async Task Asking_for_what_arrived_since_answers_from_the_cache_without_any_sql_while_nothing_did()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Idle");
+        using var bo = await app.NewApiUserAsync("Bo Idle");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        await ann.SendAsync(id, "Warm the cache");
+        var url = $"/api/v1/conversations/{id}/messages";
+        var newer = (await (await bo.Http.GetAsync(url)).JsonAsync(HttpStatusCode.OK)).GetProperty("paging").GetProperty("newer").GetInt64();
+        await bo.Http.GetAsync($"{url}?after={newer}");
+        var db = app.Services.GetRequiredService<ChatDb>();
+
+        var before = db.OpenCount;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Empty(ApiSteps.Bodies(await (await bo.Http.GetAsync($"{url}?after={newer}")).JsonAsync(HttpStatusCode.OK)));
+        }
+
+        Assert.Equal(before, db.OpenCount);
     }
 
     [Fact]

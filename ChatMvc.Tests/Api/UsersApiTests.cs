@@ -140,6 +140,20 @@ public abstract class UsersApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task With_both_a_cookie_and_a_bearer_token_the_token_decides_who_acts()
+    {
+        using var ann = await app.NewPersonAsync("Ann Cookie");
+        using var bo = await app.NewApiUserAsync("Bo Token");
+        ann.Client.Http.DefaultRequestHeaders.Authorization = bo.Http.DefaultRequestHeaders.Authorization;
+
+        var me = await (await ann.Client.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+        var renamed = await ann.Client.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "Bo Renamed" });
+
+        Assert.Equal(bo.Id, me.GetProperty("id").GetInt64());
+        Assert.Equal(bo.Id, (await renamed.JsonAsync(HttpStatusCode.OK)).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task A_change_made_with_the_cookie_needs_the_antiforgery_header()
     {
         using var ann = await app.NewPersonAsync("Ann Forged");

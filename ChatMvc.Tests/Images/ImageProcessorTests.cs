@@ -91,7 +91,7 @@ public sealed class ImageProcessorTests
 
         var result = ImageProcessor.Process(bomb, ImagePurpose.Message);
 
-        AssertRefused(result, RejectionReason.TooManyPixels, "more than 50 megapixels");
+        AssertRefused(result, RejectionReason.TooManyPixels, "30000 × 30000 pixels, more than 50 megapixels");
     }
 
     [Fact]

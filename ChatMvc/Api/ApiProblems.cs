@@ -15,7 +15,9 @@ namespace ChatMvc.Api;
 public static class ApiProblems
 {
     public static void AddDetail(ProblemDetailsContext context) =>
-        context.ProblemDetails.Detail ??= DetailFor(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+        context.ProblemDetails.Detail ??= context.Exception is BadHttpRequestException bad
+            ? bad.Message
+            : DetailFor(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
 
     public static Task WriteStatusAsync(StatusCodeContext context)
     {
@@ -41,6 +43,7 @@ public static class ApiProblems
     public static IActionResult InvalidRequest(ActionContext context)
     {
         var errors = new ModelStateDictionary();
+        string? title = null;
         string? detail = null;
         var bodyErrors = context.ModelState.Where(entry => entry.Key.StartsWith('$') && entry.Value is { Errors.Count: > 0 }).ToList();
         foreach (var (key, entry) in bodyErrors)
@@ -50,10 +53,12 @@ public static class ApiProblems
             {
                 if (!error.ErrorMessage.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
                 {
+                    title = "The request body is not valid JSON";
                     detail = $"The request body is not valid JSON: {error.ErrorMessage}";
                 }
                 else if (field.Length == 0)
                 {
+                    title = "The request body is not a JSON object";
                     detail = "The request body must be a JSON object.";
                 }
                 else
@@ -75,13 +80,14 @@ public static class ApiProblems
 
             if (context.ModelState.TryGetValue(string.Empty, out var body) && body.Errors.Count > 0)
             {
+                title = "The request body is empty";
                 detail = "The request body is empty: send a JSON object with Content-Type: application/json.";
             }
         }
 
         detail ??= string.Join(" ", errors.SelectMany(entry => entry.Value!.Errors).Select(e => e.ErrorMessage));
         var factory = context.HttpContext.RequestServices.GetRequiredService<ProblemDetailsFactory>();
-        var problem = factory.CreateValidationProblemDetails(context.HttpContext, errors, StatusCodes.Status400BadRequest, detail: detail);
+        var problem = factory.CreateValidationProblemDetails(context.HttpContext, errors, StatusCodes.Status400BadRequest, title, detail: detail);
         return new BadRequestObjectResult(problem);
     }
 

@@ -59,6 +59,23 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
+    // After routing, so the endpoint's own body size limit is known.
+    public static IApplicationBuilder UseChatApi(this IApplicationBuilder app) =>
+        app.UseWhen(context => IsApi(context.Request), api =>
+        {
+            api.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                // Kestrel reports a body over the limit (or cut short) as BadHttpRequestException with its status.
+                StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                // The client's mistake, answered with its status: not an error of the app's to log.
+                SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            });
+            api.UseStatusCodePages(ApiProblems.WriteStatusAsync);
+            api.Use(RefuseDeclaredOversizeBodyAsync);
+        });
+
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
     private static Task DescribeAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "ChatMvc API";
@@ -75,21 +92,6 @@ public static class ApiServiceCollectionExtensions
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         return Task.CompletedTask;
     }
-
-    // After routing, so the endpoint's own body size limit is known.
-    public static IApplicationBuilder UseChatApi(this IApplicationBuilder app) =>
-        app.UseWhen(context => IsApi(context.Request), api =>
-        {
-            api.UseExceptionHandler(new ExceptionHandlerOptions
-            {
-                // Kestrel reports a body over the limit (or cut short) as BadHttpRequestException with its status.
-                StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-            });
-            api.UseStatusCodePages(ApiProblems.WriteStatusAsync);
-            api.Use(RefuseDeclaredOversizeBodyAsync);
-        });
-
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
     // Refused before any of the body is read. Kestrel also enforces the limit on bodies sent without a length.
     private static Task RefuseDeclaredOversizeBodyAsync(HttpContext context, Func<Task> next) =>

@@ -15,18 +15,22 @@ public abstract class ConversationScopedApiController(ConversationCache cache) :
 
     protected bool IsOwner { get; private set; }
 
+    // The conversation's head as cached when membership was checked, if it was cached.
+    protected ConversationHead? CachedHead { get; private set; }
+
     [NonAction]
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var raw = RouteData.Values["id"] as string;
         if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await Cache.RoleOfAsync(id, CurrentUserId) is not { } role)
+            || await Cache.AccessAsync(id, CurrentUserId) is not ({ } role, var head))
         {
             context.Result = Refuse(StatusCodes.Status404NotFound, $"There is no conversation {raw} that you are a member of.");
             return;
         }
 
         ConversationId = id;
+        CachedHead = head;
         IsOwner = role == MemberRoles.Owner;
         await next();
     }

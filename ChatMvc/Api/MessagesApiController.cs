@@ -44,8 +44,8 @@ public sealed class MessagesApiController(
 
         if (after is { } afterId)
         {
-            var head = await Cache.HeadAsync(ConversationId);
-            var update = await updates.SinceAsync(ConversationId, CurrentUserId, afterId, head.ChangeCounter);
+            var head = CachedHead ?? await Cache.HeadAsync(ConversationId);
+            var update = await updates.SinceAsync(ConversationId, CurrentUserId, afterId, head.ChangeCounter, knownHead: head);
             var added = (update?.NewMessages ?? []).Take(size).ToList();
             return PageOf(added, size, older: added.Count > 0 ? added[0].Id : null, newer: added.Count > 0 ? added[^1].Id : afterId);
         }

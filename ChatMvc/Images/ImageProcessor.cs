@@ -41,7 +41,8 @@ public sealed record ProcessedImage(IReadOnlyList<ImageVariantData> Variants, Im
     public static ProcessedImage Rejected(RejectionReason reason, string? detail = null) => new([], new ImageRejection(reason, reason switch
     {
         RejectionReason.TooLarge => $"The image is larger than {ImageProcessor.MaxBytes / 1024 / 1024} MB. Choose a smaller file.",
-        RejectionReason.TooManyPixels => $"The image has more than {ImageProcessor.MaxPixels / 1_000_000} megapixels. Choose a smaller image.",
+        RejectionReason.TooManyPixels =>
+            $"The image is {detail} pixels, more than {ImageProcessor.MaxPixels / 1_000_000} megapixels. Choose a smaller image.",
         RejectionReason.Damaged => "The image could not be read: the file is damaged or incomplete.",
         _ => "That file is not an image this chat can show. Choose a JPEG, PNG, GIF or WebP image.",
     }, detail));
@@ -108,7 +109,7 @@ public sealed class ImageProcessor
 
             if ((long)header.Width * header.Height > MaxPixels)
             {
-                return ProcessedImage.Rejected(RejectionReason.TooManyPixels, $"{header.Width}×{header.Height}");
+                return ProcessedImage.Rejected(RejectionReason.TooManyPixels, $"{header.Width} × {header.Height}");
             }
 
             return new ProcessedImage(purpose == ImagePurpose.Avatar ? AvatarVariants(data) : MessageVariants(data), null);

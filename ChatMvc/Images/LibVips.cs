@@ -171,13 +171,28 @@ public static unsafe partial class LibVips
         return copy;
     }
 
+    // The most memory libvips has held for pixels at once since it started, in bytes (for the benchmark).
+    public static long PixelMemoryHighWater => (long)vips_tracked_get_mem_highwater();
+
     internal static int WidthOf(VipsImage image) => vips_image_get_width(image);
 
     internal static int HeightOf(VipsImage image) => vips_image_get_height(image);
 
     internal static void Unref(nint image) => g_object_unref(image);
 
-    private static void EnsureStarted() => _ = Started.Value;
+    private static void EnsureStarted()
+    {
+        try
+        {
+            _ = Started.Value;
+        }
+        catch (DllNotFoundException e)
+        {
+            // Not a VipsException: a missing library is the server's problem, not a bad upload.
+            throw new InvalidOperationException(
+                "Images need libvips 8.14 or later (libvips.so.42): install the libvips42 package (libvips42t64 on Ubuntu 24.04).", e);
+        }
+    }
 
     private static bool Start()
     {
@@ -197,7 +212,7 @@ public static unsafe partial class LibVips
         vips_cache_set_max(0);
 
         // One thread per resize: ImageProcessor already runs about one resize per core.
-        //TMP vips_concurrency_set(1);
+        vips_concurrency_set(1);
 
         // Only the four loaders we accept may run at all, whatever the bytes claim to be.
         vips_operation_block_set("VipsForeignLoad", 1);
@@ -293,6 +308,9 @@ public static unsafe partial class LibVips
 
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
     private static partial void vips_operation_block_set(string name, int state);
+
+    [LibraryImport(Vips)]
+    private static partial nuint vips_tracked_get_mem_highwater();
 
     [LibraryImport(Vips)]
     private static partial nint vips_error_buffer();
