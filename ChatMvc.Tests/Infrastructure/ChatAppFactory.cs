@@ -41,6 +41,8 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
             ["Redis:Configuration"] = RedisConfiguration ?? string.Empty,
             ["Redis:InstanceName"] = RedisInstanceName,
             ["Email:PickupDirectory"] = mailFolder,
+            // Suites register and sign in many people from one address; the limits have tests of their own.
+            ["Accounts:RateLimits:PostsPerMinute"] = "100000",
         }));
     }
 

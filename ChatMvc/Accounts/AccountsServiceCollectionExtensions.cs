@@ -6,12 +6,20 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatMvc.Accounts;
 
 public static class AccountsServiceCollectionExtensions
 {
+    public const string SignInPolicy = "sign-in-pages";
+
+    private static readonly string[] RateLimitedPages =
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword"];
+
     // Needs ChatDb and TimeProvider registered as singletons by the caller.
     public static IServiceCollection AddChatAccounts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,14 +52,46 @@ public static class AccountsServiceCollectionExtensions
 
         services.Configure<RazorPagesOptions>(options =>
         {
+            foreach (var page in RateLimitedPages)
+            {
+                options.Conventions.AddAreaPageApplicationModelConvention(
+                    "Identity", page, model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(SignInPolicy)));
+            }
+
             foreach (var page in RequireTwoFactorPageFilter.Pages)
             {
                 options.Conventions.AddAreaPageApplicationModelConvention(
                     "Identity", page, model => model.Filters.Add(new RequireTwoFactorPageFilter()));
             }
+
+            foreach (var page in TwoFactorSignInInProgressFilter.Pages)
+            {
+                options.Conventions.AddAreaPageApplicationModelConvention(
+                    "Identity", page, model => model.Filters.Add(new TwoFactorSignInInProgressFilter()));
+            }
+
+            options.Conventions.AddAreaPageApplicationModelConvention(
+                "Identity", DeleteAccountNeedsPasswordFilter.Page, model => model.Filters.Add(new DeleteAccountNeedsPasswordFilter()));
+            options.Conventions.AddAreaFolderApplicationModelConvention(
+                "Identity", "/", model => model.Filters.Add(new StartPageRedirectFilter()));
         });
 
         services.AddScoped<AccountRegistration>();
+        // Form posts to the sign-in, two-factor, registration and password-reset pages, per client address.
+        // Reading the pages is not limited. Lockout guards each account; this slows guessing across accounts.
+        services.AddOptions<SignInRateLimitOptions>().Bind(configuration.GetSection(SignInRateLimitOptions.Section));
+        services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInPolicy, context =>
+            HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    "address:" + (context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None),
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = context.RequestServices.GetRequiredService<IOptionsMonitor<SignInRateLimitOptions>>().CurrentValue.PostsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    })));
+
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         // Replaces the UI's no-op sender whichever order the registrations ran in.
         services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());
@@ -79,4 +119,12 @@ public static class AccountsServiceCollectionExtensions
         context.Response.Headers["HX-Redirect"] = loginUrl;
         return Task.CompletedTask;
     }
+}
+
+public sealed class SignInRateLimitOptions
+{
+    public const string Section = "Accounts:RateLimits";
+
+    // Generous: a team behind one proxy shares an address.
+    public int PostsPerMinute { get; set; } = 120;
 }

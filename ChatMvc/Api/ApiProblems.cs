@@ -32,6 +32,12 @@ public static class ApiProblems
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (!ApiServiceCollectionExtensions.IsApi(http.Request))
+        {
+            // Pages get the status page for 429 (status code pages fill the empty body).
+            return;
+        }
+
         await Results.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
             detail: $"Too many requests to this kind of route. Wait {seconds} seconds (see Retry-After) and try again.")

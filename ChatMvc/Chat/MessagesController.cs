@@ -1,6 +1,8 @@
 using ChatMvc.Data;
 using ChatMvc.Images;
+using ChatMvc.Api;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ChatMvc.Chat;
 
@@ -11,6 +13,7 @@ public sealed class MessagesController(
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
+    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
     public async Task<IActionResult> Create([FromForm] SendMessageForm form)
     {
         var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > MessageText.MaxClientMessageIdLength

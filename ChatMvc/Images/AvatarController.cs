@@ -1,7 +1,9 @@
+using ChatMvc.Api;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ChatMvc.Images;
 
@@ -13,6 +15,7 @@ public sealed class AvatarController(ImageService images, PeopleQueries people) 
     private const string ProfileView = "~/Views/Profile/Edit.cshtml";
 
     [HttpPost("")]
+    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
     public async Task<IActionResult> Update(IFormFile? avatar)
     {
         var userId = User.UserId();
