@@ -1,6 +1,6 @@
+using ChatMvc.Api;
 using ChatMvc.Data;
 using ChatMvc.Images;
-using ChatMvc.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
