@@ -115,6 +115,25 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_window_opened_on_a_warm_cache_reads_its_messages_from_the_cache()
+    {
+        using var ann = await app.NewPersonAsync("Ann");
+        using var bo = await app.NewPersonAsync("Bo");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "As sent");
+        await bo.OpenAsync(id);
+
+        // Changed behind the app's back: only a window that reads the database would show it.
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE messages SET body = 'Changed in the database' WHERE conversation_id = @id", new { id });
+        }
+
+        Assert.Equal(["As sent"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
+    }
+
+    [Fact]
     public async Task Paging_back_over_200_messages_returns_each_exactly_once_in_order()
     {
         using var ann = await app.NewPersonAsync("Ann");
