@@ -39,7 +39,10 @@ public static class Startup
             .AddCheck<CacheHealthCheck>("cache");
 
         services.AddControllersWithViews(options =>
-            options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+        {
+            options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
+            options.Filters.Add(new UnreadableFormFilter());
+        });
         services.AddRazorPages();
         // htmx sends the token in this header on every request (see _Layout's hx-headers).
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
@@ -82,8 +85,10 @@ public static class Startup
             ResponseWriter = HealthEndpoint.WriteAsync,
         });
         // The ceiling the benchmarks (bench/run.sh) compare the idle poll and the chat window against: the same
-        // pipeline, no authentication and no I/O. Reveals nothing and costs nothing, so it stays in production.
+        // pipeline, no authentication and no I/O; and the floor of anything that must know who is asking (the
+        // sign-in cookie checked, still no I/O). They reveal nothing and cost nothing, so they stay in production.
         app.MapGet("/bench/bare", () => Results.NoContent());
+        app.MapGet("/bench/auth", () => Results.NoContent()).RequireAuthorization();
         app.MapControllers();
         app.MapOpenApi();
         app.MapRazorPages();

@@ -8,6 +8,9 @@ namespace ChatMvc.Accounts;
 // Creating an account, from the Register page or the API. The email doubles as the user name.
 public sealed class AccountRegistration(UserManager<ChatUser> users, IEmailSender<ChatUser> emailSender, LinkGenerator links)
 {
+    // The users table's email column; Identity itself sets no limit.
+    public const int MaxEmailLength = 256;
+
     public bool RequiresConfirmation => users.Options.SignIn.RequireConfirmedAccount;
 
     public async Task<(IdentityResult Result, ChatUser User)> RegisterAsync(
@@ -22,7 +25,13 @@ public sealed class AccountRegistration(UserManager<ChatUser> users, IEmailSende
             // lets the shipped Forgot password page send a reset link, which it sends only to confirmed addresses.
             EmailConfirmed = !RequiresConfirmation,
         };
-        var result = await users.CreateAsync(user, password);
+        var result = email.Length > MaxEmailLength
+            ? IdentityResult.Failed(new IdentityError
+            {
+                Code = nameof(IdentityErrorDescriber.InvalidEmail),
+                Description = $"An email address can be at most {MaxEmailLength} characters.",
+            })
+            : await users.CreateAsync(user, password);
         if (result.Succeeded && RequiresConfirmation)
         {
             var userId = await users.GetUserIdAsync(user);

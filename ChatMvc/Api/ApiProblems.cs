@@ -57,10 +57,17 @@ public static class ApiProblems
             var field = key == "$" ? string.Empty : key.TrimStart('$').TrimStart('.');
             foreach (var error in entry!.Errors)
             {
-                if (!error.ErrorMessage.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+                // The JSON reader's own exception (see JsonOptions in AddChatApi), so its cause can be told apart.
+                var message = error.Exception?.Message ?? error.ErrorMessage;
+                if (IsNotUtf8(error.Exception))
                 {
                     title = "The request body is not valid JSON";
-                    detail = $"The request body is not valid JSON: {error.ErrorMessage}";
+                    detail = $"The request body is not valid JSON: {(field.Length == 0 ? "it" : field)} holds bytes that are not UTF-8 text.";
+                }
+                else if (!message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+                {
+                    title = "The request body is not valid JSON";
+                    detail = $"The request body is not valid JSON: {message}";
                 }
                 else if (field.Length == 0)
                 {
@@ -95,6 +102,20 @@ public static class ApiProblems
         var factory = context.HttpContext.RequestServices.GetRequiredService<ProblemDetailsFactory>();
         var problem = factory.CreateValidationProblemDetails(context.HttpContext, errors, StatusCodes.Status400BadRequest, title, detail: detail);
         return new BadRequestObjectResult(problem);
+    }
+
+    // Bytes that are not UTF-8 inside a JSON string surface as "could not be converted", like a field of the wrong type.
+    private static bool IsNotUtf8(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Text.DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? DetailFor(HttpContext http, int status) => status switch

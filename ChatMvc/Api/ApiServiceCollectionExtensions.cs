@@ -35,6 +35,15 @@ public static class ApiServiceCollectionExtensions
         });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiProblems.AddDetail);
+        // A body that names a field twice is refused rather than read as its last value: a proxy or a log that
+        // reads the first one would disagree with the app about what was sent. The reader's exceptions are kept in
+        // the model state, not only their messages, so ApiProblems.InvalidRequest can tell bytes that are not UTF-8
+        // from a field of the wrong type.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options =>
+        {
+            options.JsonSerializerOptions.AllowDuplicateProperties = false;
+            options.AllowInputFormatterExceptionMessages = false;
+        });
         services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = ApiProblems.InvalidRequest);
 
         services.AddOptions<ApiRateLimitOptions>().Bind(configuration.GetSection(ApiRateLimitOptions.Section));

@@ -23,7 +23,7 @@ public sealed class ConversationsApiController(
         var outcome = await management.StartAsync(CurrentUserId, request.ParticipantIds ?? [], request.Title);
         if (outcome.Refusal is { } refusal)
         {
-            return Invalid(refusal is StartRefusal.GroupWithoutTitle or StartRefusal.TitleTooLong ? "title" : "participantIds", outcome.Error!);
+            return Invalid(refusal is StartRefusal.GroupWithoutTitle or StartRefusal.TitleTooLong or StartRefusal.UnreadableTitle ? "title" : "participantIds", outcome.Error!);
         }
 
         var json = ConversationJson.From((await conversations.FindAsync(outcome.ConversationId))!, CurrentUserId);

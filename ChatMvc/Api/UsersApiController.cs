@@ -30,6 +30,11 @@ public sealed class UsersApiController(
         {
             ModelState.AddModelError("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
         }
+        else if ((long)page * pageSize > int.MaxValue)
+        {
+            // The offset would overflow, and a negative one is an SQL error on MySQL.
+            ModelState.AddModelError("page", $"page can be at most {int.MaxValue / pageSize} with pageSize {pageSize}.");
+        }
 
         if (!ModelState.IsValid)
         {

@@ -36,8 +36,7 @@ public sealed class ConversationCache(
             var values = await cache.GetManyAsync([CacheKeys.Members(conversationId), CacheKeys.ConversationHead(conversationId)]);
             if (values[0] is { } cached)
             {
-                var members = JsonSerializer.Deserialize<MemberRole[]>(cached, Json) ?? [];
-                return (members.FirstOrDefault(m => m.UserId == userId)?.Role, ConversationHead.Parse(values[1]));
+                return (RoleIn(cached, userId), ConversationHead.Parse(values[1]));
             }
         }
         catch (Exception e) when (IsCacheFailure(e))
@@ -251,6 +250,37 @@ public sealed class ConversationCache(
                 return;
             }
         }
+    }
+
+    // One member's role read straight from the cached member list, without building the list: deserialising
+    // it is about 6 us for 50 members and grows with the group, against about 55 us of CPU for a whole idle
+    // poll (bench/run.sh).
+    private static string? RoleIn(string membersJson, long userId)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(membersJson));
+        long? id = null;
+        string? role = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    (id, role) = (null, null);
+                    break;
+                case JsonTokenType.PropertyName when reader.ValueTextEquals("userId"u8):
+                    reader.Read();
+                    id = reader.GetInt64();
+                    break;
+                case JsonTokenType.PropertyName when reader.ValueTextEquals("role"u8):
+                    reader.Read();
+                    role = reader.GetString();
+                    break;
+                case JsonTokenType.EndObject when id == userId:
+                    return role;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsCacheFailure(Exception e) =>

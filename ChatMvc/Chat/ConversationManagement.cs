@@ -65,6 +65,8 @@ public sealed class ConversationManagement(
             > 1 when string.IsNullOrEmpty(trimmedTitle) => StartOutcome.Refuse(StartRefusal.GroupWithoutTitle, "A group needs a title."),
             _ when trimmedTitle?.Length > MaxTitleLength =>
                 StartOutcome.Refuse(StartRefusal.TitleTooLong, $"A title can be at most {MaxTitleLength} characters."),
+            _ when trimmedTitle is not null && !MessageText.IsReadable(trimmedTitle, multiline: false) =>
+                StartOutcome.Refuse(StartRefusal.UnreadableTitle, MessageText.UnreadableError("A title")),
             _ => null,
         };
         if (refusal is null && !await conversations.UsersExistAsync(memberIds))
@@ -82,6 +84,16 @@ public sealed class ConversationManagement(
             : (await conversations.CreateGroupAsync(creatorId, trimmedTitle!, memberIds), true);
         await cache.TouchInboxesAsync([creatorId, .. memberIds]);
         return new StartOutcome(id, created);
+    }
+
+    // A group's new title as stored: trimmed. Null, with the reason, when it is empty, too long or not readable text.
+    public static string? NormalizeTitle(string? title, out string? error)
+    {
+        var text = title?.Trim() ?? string.Empty;
+        error = text.Length is 0 or > MaxTitleLength ? $"A title needs 1 to {MaxTitleLength} characters."
+            : !MessageText.IsReadable(text, multiline: false) ? MessageText.UnreadableError("A title")
+            : null;
+        return error is null ? text : null;
     }
 
     public async Task<MessageView?> EditMessageAsync(long conversationId, long messageId, long userId, string? body, string? imageAlt = null)
@@ -192,6 +204,7 @@ public enum StartRefusal
     NoParticipants,
     GroupWithoutTitle,
     TitleTooLong,
+    UnreadableTitle,
     UnknownParticipant,
 }
 

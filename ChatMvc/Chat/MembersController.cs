@@ -10,6 +10,8 @@ public sealed class MembersController(
     ConversationManagement management)
     : ConversationScopedController(cache)
 {
+    public const int MaxInviteHours = 24 * 365;
+
     [HttpGet("members")]
     public async Task<IActionResult> Index(string? q) => View(await PageAsync(q));
 
@@ -69,11 +71,10 @@ public sealed class MembersController(
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var trimmed = title?.Trim() ?? string.Empty;
-        if (trimmed.Length is 0 or > ConversationsController.MaxTitleLength)
+        if (ConversationManagement.NormalizeTitle(title, out var error) is not { } trimmed)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Index", await PageAsync(null, titleError: $"A title needs 1 to {ConversationsController.MaxTitleLength} characters."));
+            return View("Index", await PageAsync(null, titleError: error));
         }
 
         await management.RenameAsync(details, CurrentUserId, trimmed);
@@ -120,7 +121,14 @@ public sealed class MembersController(
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        DateTimeOffset? expires = expiresInHours is > 0 and <= 24 * 365 ? DateTimeOffset.UtcNow.AddHours(expiresInHours.Value) : null;
+        // A value the form does not offer is refused: read as "never", it would make a link that never expires.
+        if (ModelState[nameof(expiresInHours)]?.Errors.Count > 0 || expiresInHours is <= 0 or > MaxInviteHours)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View("Index", await PageAsync(null, inviteError: "Choose when the link expires: never, or within a year."));
+        }
+
+        DateTimeOffset? expires = expiresInHours is { } hours ? DateTimeOffset.UtcNow.AddHours(hours) : null;
         var (_, token) = await invites.CreateAsync(ConversationId, CurrentUserId, expires);
         var link = $"{Request.Scheme}://{Request.Host}{Request.PathBase}/invites/{token}";
         return View("Index", await PageAsync(null, newInviteLink: link));
@@ -139,7 +147,8 @@ public sealed class MembersController(
 
     private async Task<ConversationDetails> DetailsAsync() => (await conversations.FindAsync(ConversationId))!;
 
-    private async Task<MembersPageModel> PageAsync(string? q, string? error = null, string? titleError = null, string? newInviteLink = null)
+    private async Task<MembersPageModel> PageAsync(
+        string? q, string? error = null, string? titleError = null, string? newInviteLink = null, string? inviteError = null)
     {
         var details = await DetailsAsync();
         var isGroupOwner = IsOwner && details.Kind == ConversationKind.Group;
@@ -158,6 +167,7 @@ public sealed class MembersController(
             Error = error,
             TitleError = titleError,
             NewInviteLink = newInviteLink,
+            InviteError = inviteError,
         };
     }
 }

@@ -51,18 +51,45 @@ public static partial class MessageText
         }
     }
 
-    // The body as stored: trimmed, with Windows line endings normalised. Null when it is empty or too long.
+    // The body as stored: trimmed, with Windows and old Mac line endings normalised. Null when it is empty, too
+    // long or not readable text.
     public static string? Normalize(string? body, out string? error)
     {
-        var text = (body ?? string.Empty).Replace("\r\n", "\n").Trim();
+        var text = (body ?? string.Empty).Replace("\r\n", "\n").Replace('\r', '\n').Trim();
         error = text.Length switch
         {
             0 => "Write a message before sending.",
             > MaxLength => $"A message can be at most {MaxLength} characters; this one has {text.Length}.",
+            _ when !IsReadable(text, multiline: true) => UnreadableError("A message"),
             _ => null,
         };
         return error is null ? text : null;
     }
+
+    // What people type, in messages, names, titles and descriptions alike: no NUL or other control characters
+    // (tab and line breaks only where the text has lines), and nothing that arrived as bytes that are not UTF-8
+    // (decoded as U+FFFD) or as half of a surrogate pair. Such characters show as nothing or as boxes, can hide
+    // what a name really says, and tools that read C strings cut the text at a NUL.
+    public static bool IsReadable(string text, bool multiline)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || c == '\uFFFD' || (char.IsControl(c) && !(multiline && c is '\n' or '\t')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static string UnreadableError(string what) =>
+        $"{what} can only hold text: no control characters (such as NUL) and no bytes that are not UTF-8.";
 
     // The text of a message that has a photo: it may be empty (null), but not too long.
     public static string? NormalizeOptional(string? body, out string? error)
@@ -83,6 +110,7 @@ public static partial class MessageText
         var text = string.Join(' ', (alt ?? string.Empty).Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         error = text.Length > MaxAltLength
             ? $"A photo description can be at most {MaxAltLength} characters; this one has {text.Length}."
+            : !IsReadable(text, multiline: false) ? UnreadableError("A photo description")
             : null;
         return text.Length == 0 || error is not null ? null : text;
     }

@@ -76,5 +76,7 @@ public sealed record MembersPageModel
 
     public string? TitleError { get; init; }
 
+    public string? InviteError { get; init; }
+
     public string? NewInviteLink { get; init; }
 }

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatMvc.Controllers;
 
+// The error and status pages are re-executed with the failed request's method: for a POST refused for a missing or
+// forged antiforgery token they must not ask for the token again, or the person gets a blank page.
 [AllowAnonymous]
+[IgnoreAntiforgeryToken]
 [ApiExplorerSettings(IgnoreApi = true)]
 public class HomeController : Controller
 {
@@ -15,15 +18,20 @@ public class HomeController : Controller
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
     public IActionResult Error()
     {
-        var failure = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
-        var databaseDown = IsDatabaseFailure(failure?.Error);
+        // Only the exception handler has something to show here.
+        if (HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not { } failure)
+        {
+            return NotFound();
+        }
+
+        var databaseDown = IsDatabaseFailure(failure.Error);
         var status = databaseDown ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (databaseDown)
         {
             Response.Headers.RetryAfter = "5";
         }
 
-        if (failure?.Path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) == true)
+        if (failure.Path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
             return Problem(
                 statusCode: status,
@@ -37,8 +45,11 @@ public class HomeController : Controller
         return View(databaseDown);
     }
 
+    // The code is read from the route rather than bound: a re-executed request whose form the framework refused to
+    // read has nothing bound at all.
     [Route("/status/{code:int}")]
-    public IActionResult Status(int code) => View(code);
+    public IActionResult Status() =>
+        View(int.Parse((string)RouteData.Values["code"]!, System.Globalization.CultureInfo.InvariantCulture));
 
     public static bool IsDatabaseFailure(Exception? error)
     {

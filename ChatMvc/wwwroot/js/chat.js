@@ -17,10 +17,10 @@
         return document.visibilityState === "visible" && !paused();
     };
 
+    // The label stays "Pause live updates" and aria-pressed carries the state: a changing label as well would be
+    // heard as "Resume live updates, pressed", which says the opposite.
     function renderToggle(button) {
-        var isPaused = paused();
-        button.setAttribute("aria-pressed", isPaused ? "true" : "false");
-        button.textContent = isPaused ? "Resume live updates" : "Pause live updates";
+        button.setAttribute("aria-pressed", paused() ? "true" : "false");
     }
 
     document.addEventListener("DOMContentLoaded", function () {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ChatMvc.Accounts;
+using ChatMvc.Chat;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -67,8 +68,15 @@ public sealed class RegisterModel(
         returnUrl = returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Content("~/");
         ReturnUrl = returnUrl;
         ExternalLogins = (await signInManager.GetExternalAuthenticationSchemesAsync()).ToList();
+        // The rule the profile page and the API apply too.
+        if (ModelState.IsValid && ProfileChanges.NormalizeDisplayName(Input.DisplayName, out var nameError) is null)
+        {
+            ModelState.AddModelError("Input.DisplayName", nameError!);
+        }
+
         if (!ModelState.IsValid)
         {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
@@ -80,6 +88,7 @@ public sealed class RegisterModel(
                 ModelState.AddModelError(string.Empty, error.Description);
             }
 
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
