@@ -70,6 +70,7 @@ def local(tag):
 
 passed = failed = skipped = 0
 failed_names = []
+reports = []  # lines a suite prints about itself, such as "Accessibility suite: 27 pages, 23 flows"
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
     try:
         root = ET.parse(path).getroot()
@@ -85,11 +86,15 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
             skipped += int(el.get("notExecuted", 0))
         elif name == "UnitTestResult" and el.get("outcome") == "Failed":
             failed_names.append(el.get("testName", "?"))
+        elif name == "StdOut" and el.text:
+            reports += [line.strip() for line in el.text.splitlines() if line.strip().startswith("Accessibility suite:")]
 
 if failed_names:
     print("Failed tests:")
     for n in failed_names:
         print(f"  {n}")
+for line in dict.fromkeys(reports):  # a line may be in the run's output as well as the test's
+    print(line)
 print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed > 0 or passed + failed == 0 else 0)
 EOF

@@ -152,20 +152,35 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await Expect(MessagesIn(page, "Typed on one line").Locator(".message-body br")).ToHaveCountAsync(1);
         await Expect(composer).ToBeFocusedAsync();
 
+        // The composer's order: the message, Send, then the optional photo and its description.
         await page.Keyboard.TypeAsync("Sent with the button");
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Send" });
         await page.Keyboard.PressAsync("Tab");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeFocusedAsync();
+        await Expect(send).ToBeFocusedAsync();
         await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Photo (optional)")).ToBeFocusedAsync();
+        await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Describe the photo")).ToBeFocusedAsync();
+        await AssertFocusIsVisibleAsync(page);
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(send).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(log).ToContainTextAsync("Sent with the button");
         await Expect(composer).ToBeFocusedAsync();
 
-        await TabToAsync(page, "#live-toggle", backwards: true);
+        // Just above the composer: Check for new messages, then the toggle.
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(page.Locator("#live-toggle")).ToBeFocusedAsync();
         await AssertFocusIsVisibleAsync(page);
         await page.Keyboard.PressAsync("Space");
         await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates", Pressed = true })).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates", Pressed = false })).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using ChatMvc.Data;
 using Dapper;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,7 +140,7 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
 
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 
-    private async Task<string> AntiforgeryTokenAsync()
+    public async Task<string> AntiforgeryTokenAsync()
     {
         if (antiforgeryToken is null)
         {
@@ -164,5 +166,24 @@ public sealed class KestrelApp : ChatAppFactory
         : base(Engine.Sqlite)
     {
         UseKestrel(0);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, FailingAddresses>());
+    }
+
+    // Only an unhandled exception shows the error pages, so the browser tests get two addresses that throw one:
+    // a plain failure and a database that does not answer. Added after the app's own pipeline, inside its
+    // exception handler.
+    private sealed class FailingAddresses : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Map("/test/fail", failing => failing.Run(_ => throw new InvalidOperationException("A failure for the error page.")));
+            app.Map("/test/database-down", failing => failing.Run(_ => throw new Microsoft.Data.Sqlite.SqliteException("The database is down.", 1)));
+        };
     }
 }

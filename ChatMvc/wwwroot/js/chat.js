@@ -91,6 +91,26 @@
         }
     });
 
+    // Editing, saving, cancelling or deleting replaces the message, and the focused control with it: put the focus
+    // back on that message (its Edit link, or the message itself once deleted) instead of the top of the page.
+    document.addEventListener("htmx:afterSettle", function (event) {
+        var path = event.detail.requestConfig && event.detail.requestConfig.path;
+        var match = path && /\/messages\/(\d+)(\/view|\/delete|\/edit)?$/.exec(path);
+        var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+        var message = match && document.getElementById("message-" + match[1]);
+        if (!message || !focusLost) {
+            return;
+        }
+        var target = match[2] === "/edit"
+            ? message.querySelector("textarea")
+            : message.querySelector(".message-actions a");
+        if (!target) {
+            message.setAttribute("tabindex", "-1");
+            target = message;
+        }
+        target.focus();
+    });
+
     // htmx swaps nothing when a send fails (a server error, no connection): keep the text and say so.
     function sendFailed(event) {
         var error = document.getElementById("composer-error");

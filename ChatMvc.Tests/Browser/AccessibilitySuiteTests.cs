@@ -1,0 +1,808 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using ChatMvc.Data;
+using ChatMvc.Images;
+using ChatMvc.Tests.Images;
+using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatMvc.Tests.Browser;
+
+// Issue 7: every page and state under axe's WCAG 2.2 A and AA rules (light and dark), every flow by keyboard alone
+// with and without JavaScript, what the live log adds, reflow at 320 px and 200% zoom, and the user's media
+// preferences. Each check collects its findings and fails once with all of them.
+[TestCaseOrderer("ChatMvc.Tests.Infrastructure.RunsLastOrderer", "ChatMvc.Tests")]
+public sealed class AccessibilitySuiteTests(BrowserFixture browser, AccessibilityCoverage coverage, ITestOutputHelper output)
+    : IClassFixture<BrowserFixture>, IClassFixture<AccessibilityCoverage>
+{
+    private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+    private static readonly FilePayload Photo = new()
+    {
+        Name = "heron.jpg",
+        MimeType = "image/jpeg",
+        Buffer = TestImages.Encode(1200, 900, ImageFormat.Jpeg),
+    };
+
+    private readonly List<string> findings = [];
+
+    [Fact]
+    public async Task Every_page_and_state_passes_axe_wcag_2_2_a_and_aa_in_light_and_dark_and_reflows_without_horizontal_scrolling()
+    {
+        // Signed out: sign in and register, each also with its errors showing.
+        await using (var anonymous = await browser.NewContextAsync())
+        {
+            var page = await anonymous.NewPageAsync();
+            await OpenAsync(page, "/Identity/Account/Login");
+            await AuditAsync(page, "sign in", screenshot: "sign-in");
+            await page.GetByLabel("Email").FillAsync("nobody@example.test");
+            await page.GetByLabel("Password").FillAsync("Not-the-password-1");
+            await page.GetByLabel("Password").PressAsync("Enter");
+            await Expect(page.GetByText("Invalid login attempt.")).ToBeVisibleAsync();
+            await AuditAsync(page, "sign in, refused");
+            await OpenAsync(page, "/Identity/Account/Register");
+            await AuditAsync(page, "register", reflow: true);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).PressAsync("Enter");
+            await Expect(page.Locator(".field-error").First).Not.ToBeEmptyAsync();
+            await AuditAsync(page, "register, with errors");
+        }
+
+        // Two-factor: set up an authenticator, then sign in again with it.
+        await using (var tess = await browser.RegisterPersonAsync("Tess"))
+        {
+            var page = tess.Page;
+            await OpenAsync(page, "/Identity/Account/Manage/EnableAuthenticator");
+            await AuditAsync(page, "two-factor set-up");
+            var key = await page.Locator("kbd").First.InnerTextAsync();
+            await page.Locator("#Input_Code").FillAsync(Totp.Code(key));
+            await page.Locator("#Input_Code").PressAsync("Enter");
+            await Expect(page.Locator("code.recovery-code").First).ToBeVisibleAsync();
+            await AuditAsync(page, "recovery codes");
+
+            await using var again = await browser.NewContextAsync();
+            var signIn = await again.NewPageAsync();
+            await OpenAsync(signIn, "/Identity/Account/Login");
+            await signIn.GetByLabel("Email").FillAsync(tess.User.Email);
+            await signIn.GetByLabel("Password").FillAsync(tess.User.Password);
+            await signIn.GetByLabel("Password").PressAsync("Enter");
+            await Expect(signIn).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("LoginWith2fa"));
+            await AuditAsync(signIn, "two-factor sign in");
+        }
+
+        await using var ann = await browser.RegisterPersonAsync("Ann Audit");
+        await using var bea = await browser.RegisterPersonAsync("Bea Audit");
+        await using var cy = await browser.RegisterPersonAsync("Cy Audit");
+        await using var dee = await browser.RegisterPersonAsync("Dee Audit");
+        var annPage = ann.Page;
+
+        await OpenAsync(annPage, "/");
+        await Expect(annPage.GetByText("You have no conversations yet.")).ToBeVisibleAsync();
+        await AuditAsync(annPage, "conversation list, empty", reflow: true);
+
+        // A direct conversation with text, a link, a photo, an edited and a deleted message; a group with unread ones.
+        var direct = await ann.StartConversationAsync(bea);
+        await bea.SendAsync(direct, "Morning! The agenda is at https://example.test/agenda/2026/a-long-path-that-wraps?with=query");
+        await ann.SendAsync(direct, "Thanks, I will read it");
+        await SendPhotoAsync(bea, direct, "A heron standing on a wooden jetty at dawn", "From the lake");
+        await ann.SendAsync(direct, "Typo in this one");
+        await ann.SendAsync(direct, "I did not mean to send this");
+        await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "Typo in this one")}",
+            new() { ["body"] = "Fixed the typo in this one" });
+        await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "I did not mean to send this")}/delete", []);
+        var group = await CreateGroupAsync(ann, "Design team", bea, cy);
+        await bea.SendAsync(group, "Sketches are ready for review");
+
+        await OpenAsync(annPage, "/");
+        await Expect(annPage.Locator(".conversation-row")).ToHaveCountAsync(2);
+        await AuditAsync(annPage, "conversation list", screenshot: "conversations");
+
+        await OpenAsync(annPage, $"/conversations/{direct}");
+        await Expect(annPage.GetByRole(AriaRole.Log).GetByRole(AriaRole.Img, new() { Name = "A heron standing on a wooden jetty at dawn" })).ToBeVisibleAsync();
+        await Expect(annPage.GetByRole(AriaRole.Log)).ToContainTextAsync("(edited)");
+        await Expect(annPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Message deleted.");
+        await AuditAsync(annPage, "chat window with text, a photo, an edited and a deleted message", screenshot: "chat-window");
+        await annPage.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await ScreenshotAsync(annPage, "chat-window-dark", 1280, 800);
+        await annPage.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+
+        var fixedId = await MessageIdAsync(direct, "Fixed the typo in this one");
+        await annPage.Locator($"#message-{fixedId} .message-actions a").FocusAsync();
+        await annPage.Keyboard.PressAsync("Enter");
+        await Expect(annPage.Locator($"#edit-body-{fixedId}")).ToBeFocusedAsync();
+        await AuditAsync(annPage, "chat window, editing a message in place", sweepFocus: false);
+
+        await OpenAsync(annPage, $"/conversations/{direct}/messages/{fixedId}/edit");
+        await AuditAsync(annPage, "edit message page");
+
+        await OpenAsync(annPage, $"/conversations/new?q={Uri.EscapeDataString("Audit")}");
+        await Expect(annPage.GetByRole(AriaRole.Checkbox, new() { Name = dee.Name })).ToBeVisibleAsync();
+        await AuditAsync(annPage, "new conversation, people found", screenshot: "new-conversation");
+
+        await OpenAsync(annPage, $"/conversations/{group}/members");
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Create invite link" }).PressAsync("Enter");
+        var inviteLink = await annPage.Locator("#new-invite-link").InputValueAsync();
+        await AuditAsync(annPage, "group members and settings, with a new invite link", screenshot: "members");
+        await OpenAsync(annPage, $"/conversations/{direct}/members");
+        await AuditAsync(annPage, "direct conversation settings");
+        await OpenAsync(annPage, $"/conversations/{group}/delete");
+        await AuditAsync(annPage, "delete a group");
+
+        await OpenAsync(dee.Page, new Uri(inviteLink).PathAndQuery);
+        await Expect(dee.Page.GetByRole(AriaRole.Button, new() { Name = "Join the group" })).ToBeVisibleAsync();
+        await AuditAsync(dee.Page, "invite");
+        Assert.Equal(404, (await dee.Page.GotoAsync("/invites/not-a-real-token"))!.Status);
+        await AuditAsync(dee.Page, "invite not valid");
+
+        await OpenAsync(annPage, "/profile");
+        await AuditAsync(annPage, "profile", screenshot: "profile");
+        await OpenAsync(annPage, $"/users/{bea.Id}");
+        await AuditAsync(annPage, "someone's profile");
+        await OpenAsync(annPage, "/Identity/Account/Manage");
+        await AuditAsync(annPage, "account");
+
+        Assert.Equal(404, (await annPage.GotoAsync("/no-such-page"))!.Status);
+        await AuditAsync(annPage, "not found", reflow: true);
+        foreach (var (status, name) in new[] { (400, "form not accepted"), (403, "not allowed"), (429, "too many attempts") })
+        {
+            await OpenAsync(annPage, $"/status/{status}");
+            await AuditAsync(annPage, name);
+        }
+
+        Assert.Equal(500, (await annPage.GotoAsync("/test/fail"))!.Status);
+        await Expect(annPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Something went wrong");
+        await AuditAsync(annPage, "error", reflow: true);
+        Assert.Equal(503, (await annPage.GotoAsync("/test/database-down"))!.Status);
+        await Expect(annPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Temporarily unavailable");
+        await AuditAsync(annPage, "database unavailable");
+
+        AssertNoFindings();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Every_flow_works_by_keyboard_alone_with_visible_focus_and_24_px_targets(bool javaScript)
+    {
+        var mode = javaScript ? string.Empty : " (JavaScript off)";
+        await using var kim = await browser.RegisterPersonAsync("Kim Keys", javaScript);
+        await using var lee = await browser.RegisterPersonAsync("Lee Keys");
+        await using var context = await browser.NewContextAsync(javaScript);
+        var page = await context.NewPageAsync();
+        await page.SetViewportSizeAsync(1280, 800);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync(); // the delete confirmation, answered with Enter
+
+        // Skip link, then sign in.
+        await page.GotoAsync("/Identity/Account/Login");
+        await TabAsync(page);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to main content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("main")).ToBeFocusedAsync();
+        coverage.Flow("skip to main content" + mode);
+
+        await TabToAsync(page, "#Input_Email");
+        await page.Keyboard.TypeAsync(kim.User.Email);
+        await TabAsync(page);
+        await Expect(page.Locator("#Input_Password")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(kim.User.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await ExpectFocusAtStartOfPageAsync(page);
+        coverage.Flow("sign in" + mode);
+
+        // Start a direct conversation.
+        await TabToAsync(page, ".page-heading a.button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/conversations/new"));
+        await TabToAsync(page, "#people-query");
+        await page.Keyboard.TypeAsync(lee.Name);
+        if (!javaScript)
+        {
+            await page.Keyboard.PressAsync("Enter");
+        }
+
+        var leeBox = $"#people-picker input[value='{lee.Id}']";
+        await Expect(page.Locator(leeBox)).ToBeVisibleAsync();
+        await TabToAsync(page, leeBox);
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.Locator(leeBox)).ToBeCheckedAsync();
+        await TabToAsync(page, "form.new-conversation > button[type=submit]");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(lee.Name);
+        await ExpectFocusAtStartOfPageAsync(page);
+        var id = long.Parse(new Uri(page.Url).AbsolutePath.Split('/')[2]);
+        coverage.Flow("start a direct conversation" + mode);
+
+        // Load older messages: more than one page arrived while Kim was away.
+        for (var i = 1; i <= 41; i++)
+        {
+            await lee.SendAsync(id, $"Note {i}");
+        }
+
+        await page.GotoAsync($"/conversations/{id}");
+        var log = page.GetByRole(AriaRole.Log);
+        await TabToAsync(page, "#load-older");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(log).ToContainTextAsync("Note 1");
+        if (javaScript)
+        {
+            await Expect(page.Locator("#older")).ToHaveTextAsync("This is the start of the conversation.");
+            await Expect(log).ToBeFocusedAsync(); // no further page to load: the reader goes on in the log
+        }
+        else
+        {
+            await ExpectFocusAtStartOfPageAsync(page);
+            await TabToAsync(page, "main a[href='/conversations/" + id + "']");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(log).ToContainTextAsync("Note 41");
+        }
+
+        coverage.Flow("load older messages" + mode);
+
+        // Send.
+        var composer = page.Locator("#message-body");
+        await TabToAsync(page, "#message-body");
+        await page.Keyboard.TypeAsync("Hello by keyboard");
+        if (javaScript)
+        {
+            await page.Keyboard.PressAsync("Enter");
+        }
+        else
+        {
+            await TabAsync(page);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#composer$"));
+            await TabAsync(page); // the page opened at the composer, so the next stop is the message field
+        }
+
+        await Expect(log).ToContainTextAsync("Hello by keyboard");
+        await Expect(composer).ToBeFocusedAsync();
+        await Expect(composer).ToHaveValueAsync(string.Empty);
+        coverage.Flow("send" + mode);
+
+        // Edit the message just sent.
+        var mine = await MessageIdAsync(id, "Hello by keyboard");
+        var editLink = $"#message-{mine} .message-actions a";
+        await TabToAsync(page, editLink, backwards: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator($"#edit-body-{mine}")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("Hello, edited by keyboard");
+        await TabAsync(page);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator($"#message-{mine}")).ToContainTextAsync("Hello, edited by keyboard");
+        await Expect(page.Locator($"#message-{mine}")).ToContainTextAsync("(edited)");
+        if (!javaScript)
+        {
+            await TabAsync(page); // the page opened at the message, so the next stop is its Edit link
+        }
+
+        await Expect(page.Locator(editLink)).ToBeFocusedAsync();
+        coverage.Flow("edit an own message" + mode);
+
+        // Delete it.
+        await TabAsync(page);
+        await Expect(page.Locator($"#message-{mine} .message-actions button")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator($"#message-{mine}")).ToContainTextAsync("Message deleted.");
+        if (javaScript)
+        {
+            await Expect(page.Locator($"#message-{mine}")).ToBeFocusedAsync();
+        }
+        else
+        {
+            await TabAsync(page); // from the deleted message on: nothing else in the log, so Check for new messages
+            await Expect(page.Locator(".check-link")).ToBeFocusedAsync();
+        }
+
+        coverage.Flow("delete an own message" + mode);
+
+        // Attach a photo with a description; only the operating system's file dialog is skipped.
+        await TabToAsync(page, "#message-image");
+        await page.Locator("#message-image").SetInputFilesAsync(Photo);
+        await TabAsync(page);
+        await Expect(page.Locator("#message-image-alt")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("A heron on the jetty");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(log.GetByRole(AriaRole.Img, new() { Name = "A heron on the jetty" })).ToBeVisibleAsync();
+        if (!javaScript)
+        {
+            await TabAsync(page);
+        }
+
+        await Expect(composer).ToBeFocusedAsync();
+        coverage.Flow("attach a photo with a description" + mode);
+
+        // Pause live updates; without JavaScript, check for new messages instead.
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await CheckFocusAsync(page);
+        if (javaScript)
+        {
+            var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Pause live updates" });
+            await Expect(toggle).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Space");
+            await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+            await Expect(toggle).ToBeFocusedAsync();
+            await lee.SendAsync(id, "Sent while Kim paused");
+            await page.WaitForTimeoutAsync(3500);
+            await Expect(log).Not.ToContainTextAsync("Sent while Kim paused");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+            await Expect(log).ToContainTextAsync("Sent while Kim paused", new() { Timeout = 5000 });
+            await Expect(toggle).ToBeFocusedAsync();
+            coverage.Flow("pause live updates" + mode);
+        }
+        else
+        {
+            await Expect(page.Locator(".check-link")).ToBeFocusedAsync();
+            await lee.SendAsync(id, "Sent while Kim was reading");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(log).ToContainTextAsync("Sent while Kim was reading");
+            await TabAsync(page);
+            await Expect(composer).ToBeFocusedAsync();
+            coverage.Flow("check for new messages" + mode);
+        }
+
+        AssertNoFindings();
+    }
+
+    [Fact]
+    public async Task The_live_log_adds_a_message_once_for_each_side_and_nothing_while_paused()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann Log");
+        await using var bea = await browser.RegisterPersonAsync("Bea Log");
+        var id = await ann.StartConversationAsync(bea);
+        var page = ann.Page;
+        await page.GotoAsync($"/conversations/{id}");
+        await Expect(page.GetByRole(AriaRole.Log)).ToHaveAttributeAsync("aria-live", "polite");
+        await page.EvaluateAsync("""
+            () => {
+                window.logAdditions = [];
+                window.logMutations = 0;
+                new MutationObserver(records => {
+                    for (const record of records) {
+                        window.logMutations++;
+                        for (const node of record.addedNodes) {
+                            if (node.nodeType === 1 && node.matches(".message")) {
+                                window.logAdditions.push(node.querySelector(".message-body")?.textContent.trim() ?? node.id);
+                            }
+                        }
+                    }
+                }).observe(document.getElementById("messages"), { childList: true, subtree: true, characterData: true });
+            }
+            """);
+
+        await bea.SendAsync(id, "From Bea");
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("From Bea", new() { Timeout = 5000 });
+        await NextPollAsync(page);
+        Assert.Equal(["From Bea"], await AdditionsAsync(page));
+
+        await page.Locator("#message-body").PressSequentiallyAsync("From Ann");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("From Ann");
+        await NextPollAsync(page);
+        await NextPollAsync(page);
+        Assert.Equal(["From Bea", "From Ann"], await AdditionsAsync(page));
+        coverage.Flow("announcements: once for someone else's message and once for one's own");
+
+        await page.Locator("#live-toggle").PressAsync("Space");
+        await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.EvaluateAsync("() => { window.logAdditions = []; window.logMutations = 0; }");
+        await bea.SendAsync(id, "While paused");
+        await page.WaitForTimeoutAsync(4000); // more than a poll interval
+        Assert.Empty(await AdditionsAsync(page));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.logMutations"));
+
+        await page.Locator("#live-toggle").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("While paused", new() { Timeout = 5000 });
+        await NextPollAsync(page);
+        Assert.Equal(["While paused"], await AdditionsAsync(page));
+        coverage.Flow("announcements: nothing while paused");
+    }
+
+    [Theory]
+    [InlineData(320, 640, "320 px wide")]
+    [InlineData(640, 400, "200% zoom")]
+    public async Task At_narrow_widths_the_chat_window_does_not_scroll_sideways_and_nothing_hides_the_focused_element(int width, int height, string name)
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann Narrow");
+        await using var bea = await browser.RegisterPersonAsync("Bea Narrow");
+        var id = await ann.StartConversationAsync(bea);
+        for (var i = 1; i <= 12; i++)
+        {
+            await bea.SendAsync(id, $"Line {i}: https://example.test/{new string('x', 60)}");
+        }
+
+        await ann.SendAsync(id, "Mine, with Edit and Delete");
+        var page = ann.Page;
+        await page.SetViewportSizeAsync(width, height);
+        await page.GotoAsync($"/conversations/{id}");
+        await CheckReflowAsync(page, name);
+
+        var seen = new HashSet<string>();
+        for (var stop = 0; stop < 60; stop++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focus = await FocusAsync(page);
+            if (focus is null || !seen.Add(focus.Key))
+            {
+                break;
+            }
+
+            var hidden = await page.EvaluateAsync<bool>("""
+                () => {
+                    const e = document.activeElement;
+                    const r = e.getBoundingClientRect();
+                    const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+                    const y = Math.min(Math.max(r.top + Math.min(r.height, 24) / 2, 0), innerHeight - 1);
+                    const hit = document.elementFromPoint(x, y);
+                    return r.bottom < 0 || r.top > innerHeight || !(hit === e || e.contains(hit));
+                }
+                """);
+            if (hidden)
+            {
+                findings.Add($"{name}: {focus.Describe} is focused but hidden or covered");
+            }
+        }
+
+        Assert.True(seen.Count > 5, "Tab visited almost nothing.");
+        coverage.Flow($"focus never hidden at {name}");
+        AssertNoFindings();
+    }
+
+    [Fact]
+    public async Task Reduced_motion_forced_colors_and_the_dark_scheme_are_honoured()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann Media");
+        await using var bea = await browser.RegisterPersonAsync("Bea Media");
+        var id = await ann.StartConversationAsync(bea);
+        await bea.SendAsync(id, "Hello in every colour scheme");
+        var page = ann.Page;
+        await page.GotoAsync($"/conversations/{id}");
+
+        await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        var moving = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll("*")].filter(e => {
+                const s = getComputedStyle(e);
+                return s.animationName !== "none" || s.transitionDuration.split(",").some(d => parseFloat(d) > 0) || s.scrollBehavior === "smooth";
+            }).map(e => e.tagName + (e.id ? "#" + e.id : ""))
+            """);
+        Assert.Empty(moving);
+
+        await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.NoPreference, ColorScheme = ColorScheme.Dark });
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).backgroundColor");
+        Assert.Equal("rgb(21, 24, 28)", background);
+        await Expect(page.Locator("#message-body")).ToHaveCSSAsync("color-scheme", "light dark");
+        await AxeAsync(page, "chat window, dark (all WCAG rules)", WcagTags);
+        await page.Locator("#live-toggle").PressAsync("Space");
+        await AxeAsync(page, "chat window, dark, paused", WcagTags);
+
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light, ForcedColors = ForcedColors.Active });
+        Assert.True(await page.EvaluateAsync<bool>("() => matchMedia('(forced-colors: active)').matches"));
+        await AxeAsync(page, "chat window, forced colours", WcagTags);
+        // The pressed state shows as more than a colour, which forced colours would flatten.
+        Assert.Equal("3px", await page.Locator("#live-toggle").EvaluateAsync<string>("e => getComputedStyle(e).borderTopWidth"));
+        Assert.NotEqual("none", await page.Locator("#live-toggle").EvaluateAsync<string>("e => getComputedStyle(e, '::before').content"));
+        await page.Locator("#live-toggle").PressAsync("Space");
+        await page.GotoAsync($"/conversations/{id}");
+        await SweepFocusAsync(page, "chat window, forced colours");
+        coverage.Flow("reduced motion, dark scheme and forced colours");
+        AssertNoFindings();
+    }
+
+    [Fact]
+    [RunsLast]
+    public void The_suite_reports_what_it_covered()
+    {
+        var summary = coverage.Summary;
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+        // With a filter, only some of the suite ran; the full run visits every page.
+        if (coverage.Counts.Pages > 0)
+        {
+            Assert.True(coverage.Counts.Pages >= 17, summary);
+        }
+    }
+
+    private async Task OpenAsync(IPage page, string path)
+    {
+        var response = await page.GotoAsync(path);
+        Assert.True(response is { Ok: true }, $"{path} answered {response?.Status}.");
+    }
+
+    // axe (light, then the colour rules in dark), every Tab stop for visible focus and target size, reflow at
+    // 320 px and at 200% zoom, and the screenshots of the main pages.
+    private async Task AuditAsync(IPage page, string name, string? screenshot = null, bool reflow = false, bool sweepFocus = true)
+    {
+        await page.SetViewportSizeAsync(1280, 800);
+        await AxeAsync(page, name, WcagTags);
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await AxeAsync(page, name + ", dark", WcagTags, rule: "color-contrast");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        if (sweepFocus)
+        {
+            await SweepFocusAsync(page, name);
+        }
+
+        if (screenshot is not null || reflow)
+        {
+            foreach (var (width, height, label) in new[] { (320, 800, "320 px wide"), (640, 400, "200% zoom") })
+            {
+                await page.SetViewportSizeAsync(width, height);
+                await CheckReflowAsync(page, $"{name} at {label}");
+            }
+        }
+
+        if (screenshot is not null)
+        {
+            await ScreenshotAsync(page, screenshot, 375, 812, "phone");
+            await CheckReflowAsync(page, $"{name} at 375 px");
+            await ScreenshotAsync(page, screenshot, 1280, 800, "desktop");
+        }
+
+        await page.SetViewportSizeAsync(1280, 800);
+        coverage.Page(name);
+        output.WriteLine($"audited: {name} ({page.Url})");
+    }
+
+    private async Task AxeAsync(IPage page, string name, string[] tags, string? rule = null)
+    {
+        var options = rule is null
+            ? new AxeRunOptions
+            {
+                RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. tags] },
+                Rules = new Dictionary<string, RuleOptions> { ["target-size"] = new() { Enabled = true } },
+            }
+            : new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "rule", Values = [rule] } };
+        var result = await page.RunAxe(options);
+        findings.AddRange(result.Violations.Select(v =>
+            $"{name}: axe {v.Id} ({v.Help}) at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
+    }
+
+    private async Task CheckReflowAsync(IPage page, string name)
+    {
+        // The widest elements that stick out, by themselves rather than through a child, name the culprit.
+        var overflow = await page.EvaluateAsync<string?>("""
+            () => {
+                const root = document.scrollingElement;
+                if (root.scrollWidth <= root.clientWidth) {
+                    return null;
+                }
+                const out = e => e.getBoundingClientRect().right > root.clientWidth + 1;
+                const culprits = [...document.body.querySelectorAll("*")]
+                    .filter(e => out(e) && ![...e.children].some(out))
+                    .slice(0, 3)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : ""));
+                return `${root.scrollWidth} px of content in ${root.clientWidth} px; ${culprits.join(", ")}`;
+            }
+            """);
+        if (overflow is not null)
+        {
+            findings.Add($"{name}: scrolls sideways ({overflow})");
+        }
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name, int width, int height, string? device = null)
+    {
+        await page.SetViewportSizeAsync(width, height);
+        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
+        var folder = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{device ?? "desktop"}.png") });
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ChatMvc.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    // Tabs from the top of the page to the end, checking every stop.
+    private async Task SweepFocusAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
+        var seen = new HashSet<string>();
+        for (var stop = 0; stop < 150; stop++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focus = await FocusAsync(page);
+            if (focus is null || !seen.Add(focus.Key))
+            {
+                break;
+            }
+
+            Check(focus, name);
+        }
+
+        if (seen.Count == 0)
+        {
+            findings.Add($"{name}: Tab reached nothing");
+        }
+    }
+
+    private async Task TabAsync(IPage page)
+    {
+        await page.Keyboard.PressAsync("Tab");
+        await CheckFocusAsync(page);
+    }
+
+    private async Task CheckFocusAsync(IPage page)
+    {
+        if (await FocusAsync(page) is { } focus)
+        {
+            Check(focus, page.Url);
+        }
+    }
+
+    private async Task TabToAsync(IPage page, string selector, bool backwards = false)
+    {
+        for (var presses = 0; presses < 120; presses++)
+        {
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            await CheckFocusAsync(page);
+            if (await page.EvaluateAsync<bool>("selector => document.activeElement?.matches(selector) ?? false", selector))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"Tab never reached {selector} on {page.Url}.");
+    }
+
+    private void Check(Focus focus, string where)
+    {
+        if (!focus.Visible)
+        {
+            findings.Add($"{where}: no visible focus on {focus.Describe}");
+        }
+
+        if ((focus.Width < 24 || focus.Height < 24) && !focus.Inline)
+        {
+            findings.Add($"{where}: {focus.Describe} is {focus.Width:0.#}×{focus.Height:0.#} px, under 24×24");
+        }
+    }
+
+    private static async Task ExpectFocusAtStartOfPageAsync(IPage page) =>
+        Assert.True(
+            await page.EvaluateAsync<bool>("() => document.activeElement === document.body || document.activeElement.id === 'main'"),
+            $"A new page ({page.Url}) did not start with the focus at its top.");
+
+    private static Task<Focus?> FocusAsync(IPage page) => page.EvaluateAsync<Focus?>("""
+        () => {
+            const e = document.activeElement;
+            if (!e || e === document.body) {
+                return null;
+            }
+            window.focusKeys ??= new WeakMap();
+            if (!window.focusKeys.has(e)) {
+                window.focusKeys.set(e, String(Math.random()));
+            }
+            const s = getComputedStyle(e);
+            const r = e.getBoundingClientRect();
+            const text = t => (t ?? "").replace(/\s+/g, " ").trim();
+            const own = text(e.textContent);
+            // WCAG 2.5.8 exempts a target inside a sentence, sized by the line it sits on.
+            const inline = s.display === "inline" && text(e.parentElement?.textContent).length > own.length;
+            const visible = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+            const describe = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + ' "' + (e.getAttribute("aria-label") || own || e.getAttribute("name") || "").slice(0, 50) + '"';
+            return { key: window.focusKeys.get(e), describe, visible, width: r.width, height: r.height, inline };
+        }
+        """);
+
+    private static async Task<string[]> AdditionsAsync(IPage page) => await page.EvaluateAsync<string[]>("() => window.logAdditions");
+
+    // Resolves when the window's next live poll has finished and been swapped in.
+    private static Task NextPollAsync(IPage page) => page.EvaluateAsync("""
+        () => new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error("no poll within 6 s")), 6000);
+            document.body.addEventListener("htmx:afterRequest", function done(event) {
+                if (event.detail.requestConfig.path.includes("/poll")) {
+                    clearTimeout(timer);
+                    document.body.removeEventListener("htmx:afterRequest", done);
+                    setTimeout(resolve, 50);
+                }
+            });
+        })
+        """);
+
+    private async Task<long> MessageIdAsync(long conversationId, string body)
+    {
+        var db = browser.App.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM messages WHERE conversation_id = @conversationId AND body = @body", new { conversationId, body });
+    }
+
+    private static async Task PostAsync(BrowserPerson person, string path, Dictionary<string, string> fields)
+    {
+        var form = person.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await person.AntiforgeryTokenAsync());
+        foreach (var (key, value) in fields)
+        {
+            form.Set(key, value);
+        }
+
+        var response = await person.Context.APIRequest.PostAsync(path, new() { Form = form, MaxRedirects = 0 });
+        Assert.True(response.Status is 200 or 302, $"POST {path} answered {response.Status}.");
+    }
+
+    private static async Task SendPhotoAsync(BrowserPerson person, long conversationId, string alt, string body)
+    {
+        var form = person.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await person.AntiforgeryTokenAsync());
+        form.Set("Body", body);
+        form.Set("ImageAlt", alt);
+        form.Set("ClientMessageId", Guid.NewGuid().ToString("N"));
+        form.Set("Image", Photo);
+        var response = await person.Context.APIRequest.PostAsync(
+            $"/conversations/{conversationId}/messages", new() { Multipart = form, MaxRedirects = 0 });
+        Assert.True(response.Status == 302, $"Sending a photo answered {response.Status}: {await response.TextAsync()}");
+    }
+
+    private static async Task<long> CreateGroupAsync(BrowserPerson owner, string title, params BrowserPerson[] others)
+    {
+        var form = owner.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await owner.AntiforgeryTokenAsync());
+        form.Set("title", title);
+        foreach (var other in others)
+        {
+            form.Append("selected", other.Id.ToString());
+        }
+
+        var response = await owner.Context.APIRequest.PostAsync("/conversations", new() { Form = form });
+        return long.Parse(new Uri(response.Url).AbsolutePath.Split('/')[2]);
+    }
+
+    private void AssertNoFindings() =>
+        Assert.True(findings.Count == 0, $"{findings.Count} accessibility findings:\n" + string.Join("\n", findings.Distinct()));
+
+    private sealed class Focus
+    {
+        [JsonPropertyName("key")]
+        public string Key { get; set; } = string.Empty;
+
+        [JsonPropertyName("describe")]
+        public string Describe { get; set; } = string.Empty;
+
+        [JsonPropertyName("visible")]
+        public bool Visible { get; set; }
+
+        [JsonPropertyName("width")]
+        public double Width { get; set; }
+
+        [JsonPropertyName("height")]
+        public double Height { get; set; }
+
+        [JsonPropertyName("inline")]
+        public bool Inline { get; set; }
+    }
+}
+
+// What the suite covered, across its tests, for the report at the end.
+public sealed class AccessibilityCoverage
+{
+    private readonly ConcurrentDictionary<string, byte> pages = new();
+    private readonly ConcurrentDictionary<string, byte> flows = new();
+
+    public (int Pages, int Flows) Counts => (pages.Count, flows.Count);
+
+    public string Summary => $"Accessibility suite: {pages.Count} pages, {flows.Count} flows";
+
+    public void Page(string name) => pages.TryAdd(name, 0);
+
+    public void Flow(string name) => flows.TryAdd(name, 0);
+}
