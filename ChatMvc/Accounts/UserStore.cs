@@ -53,7 +53,7 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
                     @PasswordHash, @SecurityStamp, @ConcurrencyStamp, @PhoneNumber, @PhoneNumberConfirmed,
                     @TwoFactorEnabled, @LockoutEnd, @LockoutEnabled, @AccessFailedCount, @AuthenticatorKey,
                     @RecoveryCodes, @DisplayName, @AvatarImageId, @CreatedAt, @DeactivatedAt)
-                """), UserParameters.From(user), cancellationToken));
+                """), UserRow.From(user), cancellationToken));
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
         {
@@ -66,7 +66,7 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
 
     public async Task<IdentityResult> UpdateAsync(ChatUser user, CancellationToken cancellationToken)
     {
-        var parameters = UserParameters.From(user) with { NewConcurrencyStamp = Guid.NewGuid().ToString() };
+        var parameters = UserRow.From(user) with { NewConcurrencyStamp = Guid.NewGuid().ToString() };
         await using var connection = await db.OpenAsync(cancellationToken);
         int updated;
         try
@@ -419,8 +419,8 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
         return row?.ToUser();
     }
 
-    // The users row as both engines return it: times are unix milliseconds, flags 0/1.
-    private sealed class UserRow
+    // The users row as both engines store it (times are unix milliseconds, flags 0/1), read and written alike.
+    private sealed record UserRow
     {
         public long Id { get; init; }
 
@@ -439,6 +439,9 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
         public string? SecurityStamp { get; init; }
 
         public string? ConcurrencyStamp { get; init; }
+
+        // Only written: the stamp an update sets, while ConcurrencyStamp holds the one it expects.
+        public string? NewConcurrencyStamp { get; init; }
 
         public string? PhoneNumber { get; init; }
 
@@ -488,55 +491,8 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
             CreatedAt = Clock.FromUnixMs(CreatedAt),
             DeactivatedAt = DeactivatedAt is { } deactivatedAt ? Clock.FromUnixMs(deactivatedAt) : null,
         };
-    }
 
-    private sealed record UserParameters
-    {
-        public long Id { get; init; }
-
-        public string? UserName { get; init; }
-
-        public string? NormalizedUserName { get; init; }
-
-        public string? Email { get; init; }
-
-        public string? NormalizedEmail { get; init; }
-
-        public bool EmailConfirmed { get; init; }
-
-        public string? PasswordHash { get; init; }
-
-        public string? SecurityStamp { get; init; }
-
-        public string? ConcurrencyStamp { get; init; }
-
-        public string? NewConcurrencyStamp { get; init; }
-
-        public string? PhoneNumber { get; init; }
-
-        public bool PhoneNumberConfirmed { get; init; }
-
-        public bool TwoFactorEnabled { get; init; }
-
-        public long? LockoutEnd { get; init; }
-
-        public bool LockoutEnabled { get; init; }
-
-        public int AccessFailedCount { get; init; }
-
-        public string? AuthenticatorKey { get; init; }
-
-        public string? RecoveryCodes { get; init; }
-
-        public string DisplayName { get; init; } = string.Empty;
-
-        public long? AvatarImageId { get; init; }
-
-        public long CreatedAt { get; init; }
-
-        public long? DeactivatedAt { get; init; }
-
-        public static UserParameters From(ChatUser user) => new()
+        public static UserRow From(ChatUser user) => new()
         {
             Id = user.Id,
             UserName = user.UserName,
