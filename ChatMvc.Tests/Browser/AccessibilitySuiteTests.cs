@@ -51,6 +51,8 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).PressAsync("Enter");
             await Expect(page.Locator(".field-error").First).Not.ToBeEmptyAsync();
             await AuditAsync(page, "register, with errors");
+            await OpenAsync(page, "/Identity/Account/ForgotPassword");
+            await AuditAsync(page, "forgot password");
         }
 
         // Two-factor: set up an authenticator, then sign in again with it.
@@ -73,6 +75,8 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             await signIn.GetByLabel("Password").PressAsync("Enter");
             await Expect(signIn).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("LoginWith2fa"));
             await AuditAsync(signIn, "two-factor sign in");
+            await OpenAsync(signIn, "/Identity/Account/LoginWithRecoveryCode");
+            await AuditAsync(signIn, "recovery code sign in");
         }
 
         await using var ann = await browser.RegisterPersonAsync("Ann Audit");
@@ -145,6 +149,16 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await AuditAsync(annPage, "someone's profile");
         await OpenAsync(annPage, "/Identity/Account/Manage");
         await AuditAsync(annPage, "account");
+        foreach (var (path, name) in new[]
+        {
+            ("/Identity/Account/Manage/Email", "account email"), ("/Identity/Account/Manage/ChangePassword", "change password"),
+            ("/Identity/Account/Manage/TwoFactorAuthentication", "two-factor settings"), ("/Identity/Account/Manage/PersonalData", "personal data"),
+            ("/Identity/Account/Manage/DeletePersonalData", "delete account"),
+        })
+        {
+            await OpenAsync(annPage, path);
+            await AuditAsync(annPage, name);
+        }
 
         Assert.Equal(404, (await annPage.GotoAsync("/no-such-page"))!.Status);
         await AuditAsync(annPage, "not found", reflow: true);
