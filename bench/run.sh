@@ -5,6 +5,11 @@
 #                               1,000 and 5,000 simulated clients (about 5 minutes here, up to 10 when it
 #                               waits for other work on the machine to stop)
 #   bash bench/run.sh --smoke   the CI smoke: small seed, 2 s runs, 1,000 clients (about 2 minutes)
+#   bash bench/run.sh --redis-restart
+#                               the fault run: 5,000 clients polling every 3 s for 120 s while Redis is
+#                               stopped and started again at 60 s; errors inside and outside the restart
+#                               window, and whether every acknowledged send is stored once and polled
+#                               (about 4 minutes; not part of CI)
 #   add --serve                 to stop after seeding and keep everything running for a look by hand
 #
 # Builds Release, starts throwaway MariaDB and Redis (scripts/servers.sh) and the app configured for
@@ -25,11 +30,15 @@ for arg in "$@"; do
     case "$arg" in
         --smoke) MODE=smoke ;;
         --serve) SERVE=1 ;;
-        *) echo "usage: bash bench/run.sh [--smoke] [--serve]" >&2; exit 64 ;;
+        --redis-restart) MODE=fault ;;
+        *) echo "usage: bash bench/run.sh [--smoke | --redis-restart] [--serve]" >&2; exit 64 ;;
     esac
 done
 
-if [ "$MODE" = smoke ]; then
+if [ "$MODE" = fault ]; then
+    SMALL=10000 BIG=100000 SIGNED=50
+    FAULT_CLIENTS=5000 FAULT_SECONDS=120 FAULT_AT=60 FAULT_DOWN=2 FAULT_RECONNECT=5
+elif [ "$MODE" = smoke ]; then
     SMALL=10000 BIG=100000 SIGNED=8 WRK_SECONDS=2 WARM_SECONDS=1 ROUNDS=1
     CLIENT_RUNS=(1000) CLIENT_SECONDS=3 SEND_SECONDS=3 SEND_MAX_SECONDS=3 PHOTO_RUNS=2
 else
@@ -49,7 +58,7 @@ SEND_CONCURRENCY=32
 RESULTS="$BENCH/results"
 mkdir -p "$RESULTS"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
-REPORT="$RESULTS/$([ "$MODE" = smoke ] && echo smoke || echo latest).txt"
+REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; *) echo latest ;; esac).txt"
 : >"$REPORT"
 
 log() { echo "bench: $*" >&2; }
@@ -81,6 +90,7 @@ install_missing() {
 
 APP_PID=""
 SAMPLER_PID=""
+SENDER_PID=""
 
 stop_pid() {
     local pid="$1" i
@@ -95,6 +105,7 @@ stop_pid() {
 }
 
 cleanup() {
+    stop_pid "$SENDER_PID"
     stop_pid "$SAMPLER_PID"
     stop_pid "$APP_PID"
     servers_stop
@@ -203,7 +214,7 @@ busy_pct() {
 }
 
 # quiet: before a measured run, wait (full run only, within a budget) for the machine to be idle.
-QUIET_BUDGET=$([ "$MODE" = smoke ] && echo 0 || echo 240)
+QUIET_BUDGET=$(case "$MODE" in smoke) echo 0 ;; fault) echo 30 ;; *) echo 240 ;; esac)
 MAX_BUSY=0
 quiet() {
     BUSY="$(busy_pct)"
@@ -273,6 +284,123 @@ photo_bench() {
     [ -n "$PHOTO_MS" ] && [ -n "$PHOTO_PEAK_MB" ] || die "could not read bench/ImageBench's output"
 }
 
+print_table() {
+    echo
+    printf '| %-40s | %-100s | %-32s | %-6s |\n' "figure" "measured" "target" "result"
+    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..102})" "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..8})"
+    for r in "${ROWS[@]}"; do
+        IFS='|' read -r figure measured target result <<<"$r"
+        printf '| %-40s | %-100s | %-32s | %-6s |\n' "$figure" "$measured" "$target" "$result"
+    done
+    echo
+    echo "$MET of $TARGETS targets met; the $MODE run took $((SECONDS - STARTED_AT)) s."
+}
+
+# --- the fault run (--redis-restart) ----------------------------------------------------------------
+
+now_ms() { date +%s%3N; }
+
+# fault_send N PHASE: one message to conversation 1 as user 1 through the form, without htmx (an
+# acknowledged send answers 302); appends "N<TAB>phase<TAB>status<TAB>sent at, Unix ms" to sends.tsv.
+fault_send() {
+    local status at
+    at="$(now_ms)"
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 -b "$WORK/bench1@bench.test.jar" \
+        --data-urlencode "__RequestVerificationToken=$FAULT_TOKEN" --data-urlencode "Body=Fault check $FAULT_RUN number $1" \
+        --data-urlencode "ClientMessageId=$(python3 -c 'import uuid; print(uuid.uuid4().hex)')" \
+        "$BASE/conversations/1/messages" || true)"
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${status:-000}" "$at" >>"$WORK/sends.tsv"
+}
+
+fault_run() {
+    local start_cursor run loadgen_pid load_started_ms down_ms up_ms n=0 window_end_ms
+    FAULT_RUN="$(date +%s)"
+    : >"$WORK/sends.tsv"
+    check_status 200 "$BASE/conversations/1" -b "$WORK/bench1@bench.test.jar"
+    FAULT_TOKEN="$(form_token <"$WORK/check.html")"
+    [ -n "$FAULT_TOKEN" ] || die "the chat window has no composer token"
+    check_status 204 "$BASE/conversations/2/poll?after=$((SMALL + BIG))&v=0" -H "Cookie: $COOKIE" -H "HX-Request: true"
+    start_cursor="$(sql chatbench -e "SELECT COALESCE(MAX(id), 0) FROM messages WHERE conversation_id = 1")"
+
+    {
+        echo "ChatMvc fault run (Redis restarted under load), $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "machine: $(nproc) cores, $(uname -sr); $(dotnet --version) SDK; Redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+        echo "load: $FAULT_CLIENTS clients polling every 3 s for $FAULT_SECONDS s (after an unmeasured first round);" \
+            "Redis stopped at ${FAULT_AT} s for ${FAULT_DOWN} s; the window counts until ${FAULT_RECONNECT} s after Redis answers again"
+        echo
+    } | tee -a "$REPORT"
+
+    for ((i = 1; i <= 3; i++)); do n=$((n + 1)); fault_send "$n" before; done
+
+    # The pollers (windows on conversations 1 and 2, half each), the restart from this shell (servers.sh
+    # started Redis, so only this shell can wait for it), and a send every 2 s from 15 s before the restart to 15 s after it.
+    quiet
+    dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$WORK/pollers.tsv" --clients "$FAULT_CLIENTS" \
+        --interval 3 --duration "$FAULT_SECONDS" --timeline 1 >"$WORK/fault-load.txt" 2>&1 &
+    loadgen_pid=$!
+    (
+        sleep $((FAULT_AT - 12))
+        for ((i = 1; i <= 15; i++)); do
+            fault_send "$((n + i))" during
+            sleep 2
+        done
+    ) &
+    SENDER_PID=$!
+    sleep $((FAULT_AT + 3))
+    log "stopping Redis (pid $SERVERS_REDIS_PID) for $FAULT_DOWN s"
+    down_ms="$(now_ms)"
+    servers_redis_restart "$FAULT_DOWN" 2>>"$WORK/servers.log" || die "Redis did not start again"
+    up_ms="$(now_ms)"
+    log "Redis is back (pid $SERVERS_REDIS_PID) after $(((up_ms - down_ms) / 1000)) s"
+    wait "$SENDER_PID" || true
+    SENDER_PID=""
+    wait "$loadgen_pid" || { cat "$WORK/fault-load.txt" >&2; die "the pollers did not run"; }
+    run="$(grep '^RESULT' "$WORK/fault-load.txt")" || die "the pollers printed no RESULT"
+    n="$(wc -l <"$WORK/sends.tsv")"
+    for ((i = 1; i <= 3; i++)); do fault_send "$((n + i))" after; done
+
+    # Errors by the second their poll was sent, split at the window [Redis stopped, Redis answering +
+    # reconnect]: a poll sent during the outage that times out later is the outage's.
+    load_started_ms="$(field "$run" started_ms)"
+    window_end_ms=$((up_ms + FAULT_RECONNECT * 1000))
+    local from=$(((down_ms - load_started_ms) / 1000)) to=$(((window_end_ms - load_started_ms) / 1000))
+    local inside=0 outside=0 entry second count
+    for entry in $(field "$run" errors_by_second | tr ',' ' '); do
+        [ "$entry" = none ] && continue
+        second="${entry%%:*}" count="${entry#*:}"
+        if [ "$second" -ge "$from" ] && [ "$second" -le "$to" ]; then inside=$((inside + count)); else outside=$((outside + count)); fi
+    done
+    say "  $FAULT_CLIENTS clients every 3 s, Redis restarted: ${run#RESULT }"
+    say "  Redis down at ${from} s, answering again at $(((up_ms - load_started_ms) / 1000)) s; window ${from}-${to} s of the load"
+
+    # Nothing lost: every acknowledged send stored once, and a poll from the cursor before the first send
+    # returns each of them.
+    local acked=0 unacked=0 stored_once=0 polled=0 unacked_stored=0 phase status at rows
+    curl -s -o "$WORK/poll.html" -H "Cookie: $COOKIE" -H "HX-Request: true" \
+        "$BASE/conversations/1/poll?after=$start_cursor&v=0" || true
+    while IFS=$'\t' read -r i phase status at; do
+        rows="$(sql chatbench -e "SELECT COUNT(*) FROM messages WHERE conversation_id = 1 AND id > $start_cursor AND body = 'Fault check $FAULT_RUN number $i'")"
+        if [ "$status" = 302 ]; then
+            acked=$((acked + 1))
+            [ "$rows" = 1 ] && stored_once=$((stored_once + 1))
+            grep -qE "Fault check $FAULT_RUN number $i([^0-9]|$)" "$WORK/poll.html" && polled=$((polled + 1))
+        else
+            unacked=$((unacked + 1))
+            [ "$rows" = 0 ] || unacked_stored=$((unacked_stored + 1))
+            say "  send $i ($phase, at $(((at - load_started_ms) / 1000)) s of the load) answered $status; stored $rows times"
+        fi
+    done <"$WORK/sends.tsv"
+    say "  sends: $acked acknowledged (302), $unacked not; $stored_once stored exactly once; $polled returned by one poll from the start cursor"
+
+    row "errors outside the restart window" "$outside of $(field "$run" errors) errors ($(field "$run" requests) polls, p99 $(field "$run" p99_ms) ms)" "0" "$(verdict "$outside == 0")"
+    row "errors inside the restart window" "$inside (Redis down $(((up_ms - down_ms) / 100))00 ms + ${FAULT_RECONNECT} s)" "reported, no target" info
+    row "acknowledged sends stored exactly once" "$stored_once of $acked" "all ($acked)" "$(verdict "$acked > 0 and $stored_once == $acked")"
+    row "acknowledged sends in a poll from start" "$polled of $acked" "all ($acked)" "$(verdict "$acked > 0 and $polled == $acked")"
+    row "sends not acknowledged" "$unacked ($unacked_stored of them stored anyway)" "reported, no target" info
+    print_table | tee -a "$REPORT"
+    [ "$MET" = "$TARGETS" ] || die "the fault run missed a target: see $REPORT"
+}
+
 # --- the run ----------------------------------------------------------------------------------------
 
 # shellcheck source=scripts/servers.sh
@@ -318,6 +446,11 @@ if [ "$SERVE" = 1 ]; then
     cp "$WORK/pollers.tsv" "$WORK/senders.tsv" "$RESULTS/"
     log "serving at $BASE until Ctrl-C; the session variables are in bench/results/serve.env"
     wait "$APP_PID" || true
+    exit 0
+fi
+
+if [ "$MODE" = fault ]; then
+    fault_run
     exit 0
 fi
 
@@ -450,15 +583,7 @@ RSS_PEAK_KB="$(rss_kb VmHWM)"
 row "g. app memory" "$((RSS_REST_KB / 1024)) MB at rest, $((RSS_LOAD_KB / 1024)) MB with the most clients, peak $((RSS_PEAK_KB / 1024)) MB" "none in issue 8" info
 
 {
-    echo
-    printf '| %-40s | %-100s | %-32s | %-6s |\n' "figure" "measured" "target" "result"
-    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..102})" "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..8})"
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r figure measured target result <<<"$r"
-        printf '| %-40s | %-100s | %-32s | %-6s |\n' "$figure" "$measured" "$target" "$result"
-    done
-    echo
-    echo "$MET of $TARGETS targets met; the $MODE run took $((SECONDS - STARTED_AT)) s."
+    print_table
     if [ "$MAX_BUSY" -ge 20 ]; then
         echo "Warning: other work kept the machine up to $MAX_BUSY % busy just before some runs (busy_before above);" \
             "their figures are low. Run again on a quiet machine."

@@ -38,6 +38,13 @@ servers_bin() {
     return 1
 }
 
+servers_redis_launch() {
+    # servers_redis_launch PORT: redis-server in the background, no persistence; sets SERVERS_REDIS_PID.
+    redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+        --dir "$SERVERS_DIR" >>"$SERVERS_DIR/redis.log" 2>&1 &
+    SERVERS_REDIS_PID=$!
+}
+
 servers_start() {
     SERVERS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-test.XXXXXX")"
     chmod 755 "$SERVERS_DIR" # mariadbd runs as the mysql user and must traverse it
@@ -75,9 +82,7 @@ servers_start() {
         --character-set-server=utf8mb4 --skip-log-bin >"$SERVERS_DIR/mariadb.log" 2>&1 &
     SERVERS_MYSQL_PID=$!
 
-    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-        --dir "$SERVERS_DIR" >"$SERVERS_DIR/redis.log" 2>&1 &
-    SERVERS_REDIS_PID=$!
+    servers_redis_launch "$redis_port"
 
     local i
     for ((i = 0; i < 120; i++)); do
@@ -147,6 +152,21 @@ servers_stop_one() {
     done
     kill -KILL "$pid" 2>/dev/null || true
     { wait "$pid"; } 2>/dev/null || true
+}
+
+servers_redis_restart() {
+    # servers_redis_restart [DOWN_SECONDS]: stops the Redis started by servers_start (by its PID), waits, and
+    # starts it again on the same port with the same flags (empty: nothing is saved); returns once it answers.
+    local i
+    servers_stop_one "${SERVERS_REDIS_PID:-}"
+    sleep "${1:-2}"
+    servers_redis_launch "$SERVERS_REDIS_PORT"
+    for ((i = 0; i < 100; i++)); do
+        [ "$(redis-cli -h 127.0.0.1 -p "$SERVERS_REDIS_PORT" ping 2>/dev/null)" = "PONG" ] && return 0
+        sleep 0.1
+    done
+    servers_log "Redis did not come back within 10 s"
+    return 1
 }
 
 servers_stop() {

@@ -6,9 +6,12 @@ using System.Text.RegularExpressions;
 //   RESULT key=value ...
 // that the script parses. Sessions come from a file, one per line: "cookie header<TAB>path or conversation id".
 //
-//   pollers  --base URL --sessions FILE --clients N --interval S --duration S
+//   pollers  --base URL --sessions FILE --clients N --interval S --duration S [--timeline 1]
 //       N clients, each on its own connection, each polling its path every S seconds (a random phase
 //       apart), like N open chat windows. The first round opens the connections and is not measured.
+//       --timeline 1 adds started_ms= (the run's start, Unix milliseconds) and errors_by_second= (second
+//       since the start when the failed poll was sent:errors, for each second that had any, whichever
+//       round), for bench/run.sh's fault mode to count errors inside and outside a window.
 //   send     --base URL --sessions FILE --rate R --duration S
 //       R sends a second, spread over the sessions (each "cookie<TAB>conversation id"), open loop: a send's
 //       latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
@@ -161,17 +164,37 @@ internal static class Pollers
         var clock = Stopwatch.StartNew();
         var measureFrom = interval;
         var measureUntil = interval + duration;
+        var timeline = options.Number("timeline", 0) > 0;
+        var startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var errorsBySecond = new long[(int)measureUntil.TotalSeconds + 30];
 
         var clients = Enumerable.Range(0, count).Select(i => PollAsync(i)).ToList();
         await Task.WhenAll(clients);
         var others = statuses.Select((n, status) => (n, status)).Where(s => s.n > 0 && s.status is not (200 or 204))
             .Select(s => $"{s.status}:{s.n}");
-        return recorder.Summary(
-            duration.TotalSeconds,
+        var fields = new List<(string Key, object Value)>
+        {
             ("clients", count),
             ("status_204", statuses[204]),
             ("status_200", statuses[200]),
-            ("other_statuses", string.Join(',', others) is { Length: > 0 } o ? o : "none"));
+            ("other_statuses", string.Join(',', others) is { Length: > 0 } o ? o : "none"),
+        };
+        if (timeline)
+        {
+            var seconds = errorsBySecond.Select((n, second) => (n, second)).Where(e => e.n > 0).Select(e => $"{e.second}:{e.n}");
+            fields.Add(("started_ms", startedMs));
+            fields.Add(("errors_by_second", string.Join(',', seconds) is { Length: > 0 } t ? t : "none"));
+        }
+
+        return recorder.Summary(duration.TotalSeconds, [.. fields]);
+
+        // Counted at the second the failed poll was sent: a poll sent while Redis was down that timed out
+        // 10 s later belongs to the outage.
+        void Failed(string what, TimeSpan sent)
+        {
+            recorder.Error(what);
+            Interlocked.Increment(ref errorsBySecond[Math.Clamp((int)sent.TotalSeconds, 0, errorsBySecond.Length - 1)]);
+        }
 
         async Task PollAsync(int index)
         {
@@ -207,12 +230,12 @@ internal static class Pollers
                     }
                     else
                     {
-                        recorder.Error($"HTTP {status} for {path}");
+                        Failed($"HTTP {status} for {path}", started);
                     }
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
                 {
-                    recorder.Error(e.Message);
+                    Failed(e.Message, started);
                 }
             }
         }
