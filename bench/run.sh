@@ -147,7 +147,8 @@ rss_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$APP_PID/status"; }
 
 # --- accounts and data ------------------------------------------------------------------------------
 
-form_token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+# Reads all its input (no early exit like head's), so curl never dies of SIGPIPE under pipefail.
+form_token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed -n '1{s/.*value="//; s/"$//; p}'; }
 
 # Cookie header from a curl cookie jar (HttpOnly cookies are the lines starting #HttpOnly_).
 jar_cookie() { awk -F'\t' 'NF == 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$1"; }
