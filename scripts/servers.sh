@@ -45,6 +45,27 @@ servers_redis_launch() {
     SERVERS_REDIS_PID=$!
 }
 
+servers_redis_answers() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = "PONG" ]; }
+
+servers_wait() {
+    # servers_wait NAME PID LOG COMMAND...: up to 60 s until COMMAND succeeds; fails early, showing the log,
+    # when the server process exits or never answers.
+    local name="$1" pid="$2" log="$3" i
+    shift 3
+    for ((i = 0; i < 120; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            servers_log "$name exited during startup:"
+            tail -n 30 "$log" >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+    servers_log "$name did not answer within 60 s:"
+    tail -n 30 "$log" >&2
+    return 1
+}
+
 servers_start() {
     SERVERS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-test.XXXXXX")"
     chmod 755 "$SERVERS_DIR" # mariadbd runs as the mysql user and must traverse it
@@ -84,23 +105,8 @@ servers_start() {
 
     servers_redis_launch "$redis_port"
 
-    local i
-    for ((i = 0; i < 120; i++)); do
-        if mariadb-admin --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1; then
-            break
-        fi
-        if ! kill -0 "$SERVERS_MYSQL_PID" 2>/dev/null; then
-            servers_log "mariadbd exited during startup:"
-            tail -n 30 "$SERVERS_DIR/mariadb.log" >&2
-            return 1
-        fi
-        sleep 0.5
-    done
-    if ((i == 120)); then
-        servers_log "MariaDB did not answer within 60 s:"
-        tail -n 30 "$SERVERS_DIR/mariadb.log" >&2
-        return 1
-    fi
+    servers_wait MariaDB "$SERVERS_MYSQL_PID" "$SERVERS_DIR/mariadb.log" \
+        mariadb-admin --no-defaults --socket="$sock" -uroot ping || return 1
 
     # A user for TCP connections that may create one database per test class; root gets a password too.
     if ! mariadb --no-defaults --socket="$sock" -uroot <<EOF; then
@@ -115,22 +121,8 @@ EOF
         return 1
     fi
 
-    for ((i = 0; i < 120; i++)); do
-        if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]; then
-            break
-        fi
-        if ! kill -0 "$SERVERS_REDIS_PID" 2>/dev/null; then
-            servers_log "redis-server exited during startup:"
-            tail -n 30 "$SERVERS_DIR/redis.log" >&2
-            return 1
-        fi
-        sleep 0.5
-    done
-    if ((i == 120)); then
-        servers_log "Redis did not answer within 60 s:"
-        tail -n 30 "$SERVERS_DIR/redis.log" >&2
-        return 1
-    fi
+    servers_wait Redis "$SERVERS_REDIS_PID" "$SERVERS_DIR/redis.log" \
+        servers_redis_answers "$redis_port" || return 1
 
     export CHATMVC_TEST_MYSQL="Server=127.0.0.1;Port=$mysql_port;User ID=chat;Password=$password;SslMode=None;AllowPublicKeyRetrieval=true"
     export CHATMVC_TEST_REDIS="127.0.0.1:$redis_port"
@@ -162,7 +154,7 @@ servers_redis_restart() {
     sleep "${1:-2}"
     servers_redis_launch "$SERVERS_REDIS_PORT"
     for ((i = 0; i < 100; i++)); do
-        [ "$(redis-cli -h 127.0.0.1 -p "$SERVERS_REDIS_PORT" ping 2>/dev/null)" = "PONG" ] && return 0
+        servers_redis_answers "$SERVERS_REDIS_PORT" && return 0
         sleep 0.1
     done
     servers_log "Redis did not come back within 10 s"
