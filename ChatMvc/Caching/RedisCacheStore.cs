@@ -61,7 +61,7 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
     private readonly ConnectionMultiplexer multiplexer;
     private readonly RedisKey prefix;
 
-    public RedisCacheStore(RedisOptions redisOptions)
+    public RedisCacheStore(RedisOptions redisOptions, ILogger<RedisCacheStore> logger)
     {
         prefix = redisOptions.InstanceName;
         var options = ConfigurationOptions.Parse(redisOptions.Configuration);
@@ -73,6 +73,12 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
         // 1.x completes every awaited command on one ordering thread by default, which caps the idle poll (two
         // awaited reads) well below the bare endpoint (bench/run.sh). Nothing here relies on that order.
         multiplexer.PreserveAsyncOrder = false;
+        // One line when the connection drops and one when it is back: the requests in between fall back to the
+        // database and log only a count (ConversationCache).
+        multiplexer.ConnectionFailed += (_, e) => logger.LogWarning(
+            e.Exception, "Redis connection to {EndPoint} lost ({Failure}); using the database until it returns", e.EndPoint, e.FailureType);
+        multiplexer.ConnectionRestored += (_, e) => logger.LogInformation(
+            "Redis connection to {EndPoint} restored; its cached state is rebuilt as it is read", e.EndPoint);
     }
 
     private IDatabase Db => multiplexer.GetDatabase().WithKeyPrefix(prefix);

@@ -61,7 +61,7 @@ public sealed class ChatWindowController(
             return NoContent();
         }
 
-        Response.Headers.CacheControl = "no-store";
+        Response.DoNotCache();
         return PartialView("_WindowUpdate", update);
     }
 }

@@ -20,6 +20,19 @@ public sealed class ConversationCache(
     private readonly ConcurrentDictionary<long, byte> pendingConversations = new();
     private readonly ConcurrentDictionary<long, byte> pendingInboxes = new();
 
+    // Database reads shared by concurrent callers (see SharedReads). The key carries the conversation's write
+    // stamp: a write made here bumps it, so a caller that has just written never joins a read that began
+    // before its write and never misses its own change.
+    private readonly SharedReads<(long Conversation, long Stamp), IReadOnlyList<MemberRole>> memberReads = new();
+    private readonly SharedReads<(long Conversation, long Stamp), Snapshot> snapshotReads = new();
+    private readonly long[] writeStamps = new long[1024];
+
+    // Cache failures are logged once per interval with a count of the rest: during an outage every request
+    // fails over to the database, and a warning with a stack trace for each would add a logging storm to it.
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+    private long lastFailureLogged;
+    private long unloggedFailures;
+
     public bool HasPendingRepairs => !pendingConversations.IsEmpty || !pendingInboxes.IsEmpty;
 
     // The member's role, or null for anyone who is not a member (or a conversation that does not exist).
@@ -41,34 +54,27 @@ public sealed class ConversationCache(
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogWarning(e, "Cache unavailable; checking membership of conversation {Conversation} in the database", conversationId);
+            CacheFailed(e, "reading from the database the members of conversation", conversationId);
         }
 
-        return (await RoleOfAsync(conversationId, userId), null);
+        return ((await ReadMembersAsync(conversationId)).FirstOrDefault(m => m.UserId == userId)?.Role, null);
     }
 
     public async Task<IReadOnlyList<MemberRole>> MembersAsync(long conversationId)
     {
-        var key = CacheKeys.Members(conversationId);
         try
         {
-            if (await cache.GetAsync(key) is { } cached)
+            if (await cache.GetAsync(CacheKeys.Members(conversationId)) is { } cached)
             {
                 return JsonSerializer.Deserialize<MemberRole[]>(cached, Json) ?? [];
             }
-
-            var generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId));
-            var members = await conversations.MemberRolesAsync(conversationId);
-            await cache.StoreIfGenerationAsync(
-                CacheKeys.ConversationGeneration(conversationId), generation,
-                new Dictionary<string, string> { [key] = JsonSerializer.Serialize(members, Json) });
-            return members;
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogWarning(e, "Cache unavailable; reading members of conversation {Conversation} from the database", conversationId);
-            return await conversations.MemberRolesAsync(conversationId);
+            CacheFailed(e, "reading from the database the members of conversation", conversationId);
         }
+
+        return await ReadMembersAsync(conversationId);
     }
 
     public async Task<ConversationHead> HeadAsync(long conversationId)
@@ -82,17 +88,15 @@ public sealed class ConversationCache(
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogWarning(e, "Cache unavailable; reading the head of conversation {Conversation} from the database", conversationId);
-            return await conversations.HeadAsync(conversationId) ?? default;
+            CacheFailed(e, "reading from the database the head of conversation", conversationId);
         }
 
-        return (await SnapshotAsync(conversationId)).Head;
+        return (await ReadSnapshotAsync(conversationId)).Head;
     }
 
     // The head and the recent messages (oldest first) as one consistent snapshot.
     public async Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> SnapshotAsync(long conversationId)
     {
-        var generationKey = CacheKeys.ConversationGeneration(conversationId);
         try
         {
             var (headText, list) = await cache.GetWithListAsync(
@@ -101,21 +105,14 @@ public sealed class ConversationCache(
             {
                 return (cachedHead, list.Select(item => JsonSerializer.Deserialize<MessageView>(item, Json)!).ToList());
             }
-
-            var generation = await cache.GetGenerationAsync(generationKey);
-            var (head, recent) = await ReadSnapshotAsync(conversationId);
-            await cache.StoreIfGenerationAsync(
-                generationKey, generation,
-                new Dictionary<string, string> { [CacheKeys.ConversationHead(conversationId)] = head.ToString() },
-                CacheKeys.RecentMessages(conversationId),
-                recent.Select(m => JsonSerializer.Serialize(m, Json)).ToList());
-            return (head, recent);
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogWarning(e, "Cache unavailable; reading conversation {Conversation} from the database", conversationId);
-            return await ReadSnapshotAsync(conversationId);
+            CacheFailed(e, "reading from the database the recent messages of conversation", conversationId);
         }
+
+        var snapshot = await ReadSnapshotAsync(conversationId);
+        return (snapshot.Head, snapshot.Recent);
     }
 
     // Messages after a cursor: from the cached recent messages when they reach back that far.
@@ -136,6 +133,7 @@ public sealed class ConversationCache(
     public async Task MessageAddedAsync(MessageView message)
     {
         var conversationId = message.ConversationId;
+        Wrote(conversationId);
         try
         {
             await cache.AppendIfNewerAsync(
@@ -176,7 +174,8 @@ public sealed class ConversationCache(
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogWarning(e, "Cache unavailable; the conversation list of user {User} will refresh on every poll", userId);
+            // The conversation list then refreshes on every poll until the cache is back.
+            CacheFailed(e, "refreshing on every poll the conversation list of user", userId);
             return -1;
         }
     }
@@ -191,17 +190,92 @@ public sealed class ConversationCache(
             }
             catch (Exception e) when (IsCacheFailure(e))
             {
-                logger.LogWarning(e, "Could not bump the inbox of user {User}; will retry", userId);
+                CacheFailed(e, "will retry telling the conversation list of user", userId);
                 pendingInboxes.TryAdd(userId, 0);
             }
         }
     }
 
-    private Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> ReadSnapshotAsync(long conversationId) =>
-        messages.SnapshotAsync(conversationId, RecentCount);
+    // From the database, shared with concurrent callers, and stored for the next reader unless a write came
+    // in meanwhile (the generation check). With the cache down, only the database read remains.
+    private Task<IReadOnlyList<MemberRole>> ReadMembersAsync(long conversationId) =>
+        memberReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(
+            conversationId,
+            () => conversations.MemberRolesAsync(conversationId),
+            (generation, members) => cache.StoreIfGenerationAsync(
+                CacheKeys.ConversationGeneration(conversationId), generation,
+                new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = JsonSerializer.Serialize(members, Json) })));
+
+    private Task<Snapshot> ReadSnapshotAsync(long conversationId) =>
+        snapshotReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(
+            conversationId,
+            async () =>
+            {
+                var (head, recent) = await messages.SnapshotAsync(conversationId, RecentCount);
+                return new Snapshot(head, recent);
+            },
+            (generation, snapshot) => cache.StoreIfGenerationAsync(
+                CacheKeys.ConversationGeneration(conversationId), generation,
+                new Dictionary<string, string> { [CacheKeys.ConversationHead(conversationId)] = snapshot.Head.ToString() },
+                CacheKeys.RecentMessages(conversationId),
+                snapshot.Recent.Select(m => JsonSerializer.Serialize(m, Json)).ToList())));
+
+    private async Task<T> RebuildAsync<T>(long conversationId, Func<Task<T>> read, Func<long, T, Task> store)
+    {
+        long? generation = null;
+        try
+        {
+            generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId));
+        }
+        catch (Exception e) when (IsCacheFailure(e))
+        {
+            CacheFailed(e, "not storing the state read from the database for conversation", conversationId);
+        }
+
+        var value = await read();
+        if (generation is { } readGeneration)
+        {
+            try
+            {
+                await store(readGeneration, value);
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                CacheFailed(e, "could not store the state read from the database for conversation", conversationId);
+            }
+        }
+
+        return value;
+    }
+
+    private long WriteStamp(long conversationId) => Volatile.Read(ref writeStamps[StampIndex(conversationId)]);
+
+    // Called after a write is committed and before the writer reads again. Conversations share the slots
+    // of a fixed table, so memory stays bounded; a shared slot only means fewer reads are shared.
+    private void Wrote(long conversationId) => Interlocked.Increment(ref writeStamps[StampIndex(conversationId)]);
+
+    private int StampIndex(long conversationId) => (int)((ulong)conversationId % (ulong)writeStamps.Length);
+
+    private void CacheFailed(Exception e, string what, long id)
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref lastFailureLogged);
+        if ((last == 0 || time.GetElapsedTime(last, now) >= FailureLogInterval)
+            && Interlocked.CompareExchange(ref lastFailureLogged, now, last) == last)
+        {
+            logger.LogWarning(
+                e, "Cache unavailable; {What} {Id} ({Unlogged} more cache failures since the last warning)",
+                what, id, Interlocked.Exchange(ref unloggedFailures, 0));
+        }
+        else
+        {
+            Interlocked.Increment(ref unloggedFailures);
+        }
+    }
 
     private async Task DropAsync(long conversationId, Exception? cause)
     {
+        Wrote(conversationId);
         if (cause is not null)
         {
             logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
@@ -282,6 +356,8 @@ public sealed class ConversationCache(
 
         return null;
     }
+
+    private sealed record Snapshot(ConversationHead Head, IReadOnlyList<MessageView> Recent);
 
     private static bool IsCacheFailure(Exception e) =>
         e is StackExchange.Redis.RedisException or TimeoutException;

@@ -30,7 +30,7 @@ public sealed class ConversationsController(
             return NoContent();
         }
 
-        Response.Headers.CacheControl = "no-store";
+        Response.DoNotCache();
         return PartialView("_ConversationList", new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version));
     }
 

@@ -9,6 +9,10 @@ public static class Htmx
     // The same URL answers a page or a fragment, so caches must key on the header.
     public static void VaryOnHtmx(this HttpResponse response) => response.Headers.Append("Vary", "HX-Request");
 
+    // Poll answers are stale by the next message. "no-cache" as well as "no-store" because the fragments carry
+    // forms: antiforgery would otherwise override the header and log a warning for every poll that changed.
+    public static void DoNotCache(this HttpResponse response) => response.Headers.CacheControl = "no-cache, no-store";
+
     public static void TriggerClientEvent(this HttpResponse response, string eventName) =>
         response.Headers["HX-Trigger"] = eventName;
 }
