@@ -6,12 +6,14 @@ using System.Text.RegularExpressions;
 //   RESULT key=value ...
 // that the script parses. Sessions come from a file, one per line: "cookie header<TAB>path or conversation id".
 //
-//   pollers  --base URL --sessions FILE --clients N --interval S --duration S [--timeline 1]
+//   pollers  --base URL --sessions FILE --clients N --interval S --duration S [--warmup S] [--timeline 1]
 //       N clients, each on its own connection, each polling its path every S seconds (a random phase
-//       apart), like N open chat windows. The first round opens the connections and is not measured.
+//       apart), like N open chat windows. The first round (or --warmup seconds) opens the connections and
+//       is not measured.
 //       --timeline 1 adds started_ms= (the run's start, Unix milliseconds) and errors_by_second= (second
 //       since the start when the failed poll was sent:errors, for each second that had any, whichever
-//       round), for bench/run.sh's fault mode to count errors inside and outside a window.
+//       round), for bench/run.sh's fault mode to count errors inside and outside a window) and
+//       slowest_by_second= (second sent:slowest answer in ms, for each second whose slowest took over 1 s).
 //   send     --base URL --sessions FILE --rate R --duration S
 //       R sends a second, spread over the sessions (each "cookie<TAB>conversation id"), open loop: a send's
 //       latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
@@ -162,11 +164,12 @@ internal static class Pollers
         var recorder = new Recorder();
         var statuses = new long[600];
         var clock = Stopwatch.StartNew();
-        var measureFrom = interval;
-        var measureUntil = interval + duration;
+        var measureFrom = TimeSpan.FromSeconds(options.Number("warmup", interval.TotalSeconds));
+        var measureUntil = measureFrom + duration;
         var timeline = options.Number("timeline", 0) > 0;
         var startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var errorsBySecond = new long[(int)measureUntil.TotalSeconds + 30];
+        var slowestBySecond = new long[errorsBySecond.Length];
 
         var clients = Enumerable.Range(0, count).Select(i => PollAsync(i)).ToList();
         await Task.WhenAll(clients);
@@ -184,6 +187,8 @@ internal static class Pollers
             var seconds = errorsBySecond.Select((n, second) => (n, second)).Where(e => e.n > 0).Select(e => $"{e.second}:{e.n}");
             fields.Add(("started_ms", startedMs));
             fields.Add(("errors_by_second", string.Join(',', seconds) is { Length: > 0 } t ? t : "none"));
+            var slow = slowestBySecond.Select((ms, second) => (ms, second)).Where(e => e.ms > 1000).Select(e => $"{e.second}:{e.ms}");
+            fields.Add(("slowest_by_second", string.Join(',', slow) is { Length: > 0 } w ? w : "none"));
         }
 
         return recorder.Summary(duration.TotalSeconds, [.. fields]);
@@ -194,6 +199,19 @@ internal static class Pollers
         {
             recorder.Error(what);
             Interlocked.Increment(ref errorsBySecond[Math.Clamp((int)sent.TotalSeconds, 0, errorsBySecond.Length - 1)]);
+        }
+
+        void Slowest(double ms, TimeSpan sent)
+        {
+            ref var slot = ref slowestBySecond[Math.Clamp((int)sent.TotalSeconds, 0, slowestBySecond.Length - 1)];
+            var value = (long)ms;
+            for (var seen = Interlocked.Read(ref slot); value > seen; seen = Interlocked.Read(ref slot))
+            {
+                if (Interlocked.CompareExchange(ref slot, value, seen) == seen)
+                {
+                    break;
+                }
+            }
         }
 
         async Task PollAsync(int index)
@@ -225,7 +243,9 @@ internal static class Pollers
                     {
                         if (measured)
                         {
-                            recorder.Ok((clock.Elapsed - started).TotalMilliseconds);
+                            var ms = (clock.Elapsed - started).TotalMilliseconds;
+                            recorder.Ok(ms);
+                            Slowest(ms, started);
                         }
                     }
                     else
