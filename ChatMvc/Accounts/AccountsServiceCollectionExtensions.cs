@@ -50,6 +50,10 @@ public static class AccountsServiceCollectionExtensions
                 context.Request.IsHtmx() ? RedirectHtmxToLogin(context) : redirectToLogin(context);
         });
 
+        // After the framework's own post-configuration has created the format from Data Protection.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .PostConfigure(options => options.TicketDataFormat = new RememberedTicketFormat(options.TicketDataFormat));
+
         services.Configure<RazorPagesOptions>(options =>
         {
             foreach (var page in RateLimitedPages)
