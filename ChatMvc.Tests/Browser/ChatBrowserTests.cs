@@ -266,6 +266,10 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await Expect(bea.Page.Locator("#older")).ToHaveTextAsync("This is the start of the conversation.");
         await Expect(bea.Page.Locator("#load-older")).ToHaveCountAsync(0);
         await Expect(bea.Page.GetByRole(AriaRole.Log)).ToBeFocusedAsync();
+        // The older page is in the log but not live (a screen reader would read it out as new); the rest is live.
+        var liveness = await bea.Page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('#messages article.message')].map(m => m.closest('[aria-live]').getAttribute('aria-live'))");
+        Assert.Equal(Enumerable.Repeat("off", 5).Concat(Enumerable.Repeat("polite", 40)), liveness);
     }
 
     [GeneratedRegex(@"/conversations/\d+(#composer)?$")]

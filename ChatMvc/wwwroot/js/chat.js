@@ -86,7 +86,7 @@
         // htmx moves the focus to the next "Load older messages" link; after the last page there is none,
         // so the focus goes to the log rather than being lost.
         var focusLost = !document.activeElement || document.activeElement === document.body;
-        if (log && event.target === log && loadingOlder && focusLost) {
+        if (log && log.contains(event.target) && loadingOlder && focusLost) {
             log.focus();
         }
     });
