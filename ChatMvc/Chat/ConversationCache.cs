@@ -36,8 +36,7 @@ public sealed class ConversationCache(
     public bool HasPendingRepairs => !pendingConversations.IsEmpty || !pendingInboxes.IsEmpty;
 
     // The member's role, or null for anyone who is not a member (or a conversation that does not exist).
-    public async Task<string?> RoleOfAsync(long conversationId, long userId) =>
-        (await MembersAsync(conversationId)).FirstOrDefault(m => m.UserId == userId)?.Role;
+    public async Task<string?> RoleOfAsync(long conversationId, long userId) => RoleIn(await MembersAsync(conversationId), userId);
 
     // The role and the cached head in one round trip: every conversation-scoped request checks membership, and
     // an idle poll then needs only the head (bench/run.sh measures a second round trip as a fifth of its cost).
@@ -57,7 +56,7 @@ public sealed class ConversationCache(
             CacheFailed(e, "reading from the database the members of conversation", conversationId);
         }
 
-        return ((await ReadMembersAsync(conversationId)).FirstOrDefault(m => m.UserId == userId)?.Role, null);
+        return (RoleIn(await ReadMembersAsync(conversationId), userId), null);
     }
 
     public async Task<IReadOnlyList<MemberRole>> MembersAsync(long conversationId)
@@ -356,6 +355,8 @@ public sealed class ConversationCache(
 
         return null;
     }
+
+    private static string? RoleIn(IEnumerable<MemberRole> members, long userId) => members.FirstOrDefault(m => m.UserId == userId)?.Role;
 
     private sealed record Snapshot(ConversationHead Head, IReadOnlyList<MessageView> Recent);
 

@@ -62,14 +62,6 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
             new { conversationId })).ToList();
     }
 
-    public async Task<ConversationHead?> HeadAsync(long conversationId)
-    {
-        await using var connection = await db.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<HeadRow>(
-            "SELECT last_message_id, change_counter FROM conversations WHERE id = @conversationId", new { conversationId });
-        return row is null ? null : new ConversationHead(row.LastMessageId ?? 0, row.ChangeCounter);
-    }
-
     // One conversation per pair: the direct_key is unique, so when two requests race the loser finds the winner's.
     public async Task<(long Id, bool Created)> GetOrCreateDirectAsync(long userId, long otherUserId)
     {
@@ -234,12 +226,5 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
             transaction);
         await transaction.CommitAsync();
         return id;
-    }
-
-    private sealed record HeadRow
-    {
-        public long? LastMessageId { get; init; }
-
-        public long ChangeCounter { get; init; }
     }
 }
