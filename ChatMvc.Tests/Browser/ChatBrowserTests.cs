@@ -68,6 +68,46 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     }
 
     [Fact]
+    public async Task A_message_edited_elsewhere_keeps_the_focus_on_its_edit_link_and_never_replaces_an_open_editor()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
+        await ann.SendAsync(id, "Focus stays here");
+        var page = ann.Page;
+        await page.GotoAsync($"/conversations/{id}");
+        var message = MessagesIn(page, "Focus stays here");
+        var editLink = message.GetByRole(AriaRole.Link, new() { Name = "Edit" });
+        await editLink.FocusAsync();
+        var otherTab = await ann.Context.NewPageAsync();
+        await otherTab.GotoAsync($"/conversations/{id}");
+
+        await EditInAsync(otherTab, "Focus stays here", "Edited in another tab");
+
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Edited in another tab", WithinFiveSeconds);
+        await Expect(MessagesIn(page, "Edited in another tab").GetByRole(AriaRole.Link, new() { Name = "Edit" })).ToBeFocusedAsync();
+
+        await MessagesIn(page, "Edited in another tab").GetByRole(AriaRole.Link, new() { Name = "Edit" }).PressAsync("Enter");
+        var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" });
+        await Expect(editor).ToBeFocusedAsync();
+        await editor.FillAsync("My draft");
+        await EditInAsync(otherTab, "Edited in another tab", "Edited twice");
+        await NextPollAsync(page);
+        await NextPollAsync(page);
+
+        await Expect(editor).ToHaveValueAsync("My draft");
+        await Expect(editor).ToBeFocusedAsync();
+    }
+
+    private static async Task EditInAsync(IPage page, string text, string replacement)
+    {
+        await MessagesIn(page, text).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" }).FillAsync(replacement);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync(replacement);
+    }
+
+    [Fact]
     public async Task A_send_that_fails_keeps_the_text_in_the_composer_and_says_so()
     {
         await using var ann = await browser.RegisterPersonAsync("Ann");

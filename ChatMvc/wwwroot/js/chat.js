@@ -111,6 +111,39 @@
         target.focus();
     });
 
+    // A poll replaces a message someone edited or deleted. While that message is open in the editor here, keep the
+    // draft (saving will show the outcome); while the focus is on one of its controls, put the focus back on the same
+    // control of the new copy rather than losing it to the top of the page.
+    var focusToRestore = null;
+    document.addEventListener("htmx:oobBeforeSwap", function (event) {
+        var target = event.detail.target;
+        var active = document.activeElement;
+        if (!target || !target.id || !active || !target.contains(active)) {
+            return;
+        }
+        if (target.querySelector("textarea")) {
+            event.detail.shouldSwap = false;
+            return;
+        }
+        var controls = Array.prototype.slice.call(target.querySelectorAll("a[href], button, textarea, input"));
+        focusToRestore = { id: target.id, index: controls.indexOf(active) };
+    });
+    document.addEventListener("htmx:afterSettle", function () {
+        var restore = focusToRestore;
+        focusToRestore = null;
+        var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+        var replaced = restore && document.getElementById(restore.id);
+        if (!replaced || !focusLost) {
+            return;
+        }
+        var target = replaced.querySelectorAll("a[href], button, textarea, input")[restore.index];
+        if (!target) {
+            replaced.setAttribute("tabindex", "-1");
+            target = replaced;
+        }
+        target.focus();
+    });
+
     // htmx swaps nothing when a send fails (a server error, no connection): keep the text and say so.
     function sendFailed(event) {
         var error = document.getElementById("composer-error");
