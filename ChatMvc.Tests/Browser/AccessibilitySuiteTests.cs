@@ -668,7 +668,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         {
             await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
             await CheckFocusAsync(page);
-            if (await page.EvaluateAsync<bool>("selector => document.activeElement?.matches(selector) ?? false", selector))
+            if (await EvaluateSettledAsync<bool>(page, "selector => document.activeElement?.matches(selector) ?? false", selector))
             {
                 return;
             }
@@ -692,10 +692,27 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
 
     private static async Task ExpectFocusAtStartOfPageAsync(IPage page) =>
         Assert.True(
-            await page.EvaluateAsync<bool>("() => document.activeElement === document.body || document.activeElement.id === 'main'"),
+            await EvaluateSettledAsync<bool>(page, "() => document.activeElement === document.body || document.activeElement.id === 'main'"),
             $"A new page ({page.Url}) did not start with the focus at its top.");
 
-    private static Task<Focus?> FocusAsync(IPage page) => page.EvaluateAsync<Focus?>("""
+    // A key press that submits a form without JavaScript starts a navigation; reading the page while it runs fails
+    // with "Execution context was destroyed". Wait for the new page and read that one.
+    private static async Task<T> EvaluateSettledAsync<T>(IPage page, string script, object? argument = null)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await page.EvaluateAsync<T>(script, argument);
+            }
+            catch (PlaywrightException e) when (attempt < 3 && e.Message.Contains("Execution context was destroyed"))
+            {
+                await page.WaitForLoadStateAsync(LoadState.Load);
+            }
+        }
+    }
+
+    private static Task<Focus?> FocusAsync(IPage page) => EvaluateSettledAsync<Focus?>(page, """
         () => {
             const e = document.activeElement;
             if (!e || e === document.body) {
