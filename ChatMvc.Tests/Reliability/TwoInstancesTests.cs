@@ -71,6 +71,81 @@ public sealed class TwoInstancesTests : IDisposable
         Assert.Equal(["From the first instance"], ChatSteps.MessageTexts(fragment));
     }
 
+    [Fact]
+    public async Task Conversations_created_on_either_instance_after_an_outsider_probed_their_ids_open_at_once_on_both()
+    {
+        var first = Start();
+        var second = Start();
+        await Task.WhenAll(first.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), second.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)));
+        using var eve = await RegisterOnBothAsync(first, second, "Eve Prober");
+        using var ann = await RegisterOnBothAsync(first, second, "Ann Future");
+        using var bo = await RegisterOnBothAsync(first, second, "Bo Future");
+
+        var eves = await StartConversationAsync(eve.OnFirst, ann.Id);
+        var probed = Enumerable.Range(1, 4).Select(n => eves + n).ToHashSet();
+        foreach (var id in probed)
+        {
+            foreach (var session in eve.Sessions)
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await session.Http.GetAsync($"/api/v1/conversations/{id}")).StatusCode);
+                Assert.Equal(HttpStatusCode.NotFound, (await session.GetAsync($"/conversations/{id}")).Status);
+            }
+        }
+
+        var madeOnFirst = await StartConversationAsync(ann.OnFirst, bo.Id);
+        var madeOnSecond = await StartConversationAsync(bo.OnSecond, ann.Id, "Made on the second");
+
+        Assert.Subset(probed, new HashSet<long> { madeOnFirst, madeOnSecond });
+        foreach (var id in new[] { madeOnFirst, madeOnSecond })
+        {
+            foreach (var session in ann.Sessions.Concat(bo.Sessions))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await session.GetAsync($"/conversations/{id}")).Status);
+                Assert.Equal(HttpStatusCode.OK, (await session.Http.GetAsync($"/api/v1/conversations/{id}")).StatusCode);
+            }
+
+            await ann.OnFirst.SubmitAsync(await ann.OnFirst.GetAsync($"/conversations/{id}"), new() { ["Body"] = $"Ann on the first in {id}" }, "form#composer");
+            await bo.OnSecond.SubmitAsync(await bo.OnSecond.GetAsync($"/conversations/{id}"), new() { ["Body"] = $"Bo on the second in {id}" }, "form#composer");
+            Assert.Equal(
+                [$"Ann on the first in {id}", $"Bo on the second in {id}"],
+                ChatSteps.MessageTexts((await bo.OnFirst.GetAsync($"/conversations/{id}")).Document));
+            Assert.Equal(
+                [$"Ann on the first in {id}", $"Bo on the second in {id}"],
+                ChatSteps.MessageTexts((await ann.OnSecond.GetAsync($"/conversations/{id}")).Document));
+        }
+    }
+
+    private async Task<PersonOnBoth> RegisterOnBothAsync(AppProcess first, AppProcess second, string displayName)
+    {
+        var cookies = new CookieContainer();
+        var onFirst = new WebSession(first.CreateClient(cookies));
+        var user = AccountSteps.NewUser(displayName);
+        Assert.True((await onFirst.RegisterAsync(user)).IsSignedIn());
+        await using var connection = await database.CreateDb().OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM users WHERE normalized_email = @email", new { email = user.Email.ToUpperInvariant() });
+        return new PersonOnBoth(onFirst, new WebSession(second.CreateClient(cookies)), id);
+    }
+
+    private static async Task<long> StartConversationAsync(WebSession session, long otherId, string? title = null)
+    {
+        var picker = await session.GetAsync($"/conversations/new?selected={otherId}");
+        var window = await session.SubmitAsync(picker, title is null ? [] : new() { ["title"] = title }, "form.new-conversation");
+        Assert.Equal(HttpStatusCode.OK, window.Status);
+        return ChatSteps.ConversationIdOf(window);
+    }
+
+    private sealed record PersonOnBoth(WebSession OnFirst, WebSession OnSecond, long Id) : IDisposable
+    {
+        public WebSession[] Sessions => [OnFirst, OnSecond];
+
+        public void Dispose()
+        {
+            OnFirst.Dispose();
+            OnSecond.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var app in apps)

@@ -7,6 +7,18 @@ public sealed class MemoryCacheStore(TimeProvider time) : ICacheStore
     private readonly Dictionary<string, Entry> entries = [];
     private readonly Lock gate = new();
 
+    // Entries held, expired ones not yet noticed included; for tests and diagnostics.
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Count;
+            }
+        }
+    }
+
     public Task<string?> GetAsync(string key)
     {
         lock (gate)

@@ -197,13 +197,18 @@ public sealed class ConversationCache(
 
     // From the database, shared with concurrent callers, and stored for the next reader unless a write came
     // in meanwhile (the generation check). With the cache down, only the database read remains.
+    // A conversation always has a member (the last one to leave deletes it), so an empty list means there is
+    // no conversation, and that is never stored: ids are sequential, and a stored miss for an id not created
+    // yet would lock its members out once it was, while probing random ids would fill the cache.
     private Task<IReadOnlyList<MemberRole>> ReadMembersAsync(long conversationId) =>
         memberReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(
             conversationId,
             () => conversations.MemberRolesAsync(conversationId),
-            (generation, members) => cache.StoreIfGenerationAsync(
-                CacheKeys.ConversationGeneration(conversationId), generation,
-                new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = JsonSerializer.Serialize(members, Json) })));
+            (generation, members) => members.Count == 0
+                ? Task.CompletedTask
+                : cache.StoreIfGenerationAsync(
+                    CacheKeys.ConversationGeneration(conversationId), generation,
+                    new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = JsonSerializer.Serialize(members, Json) })));
 
     private Task<Snapshot> ReadSnapshotAsync(long conversationId) =>
         snapshotReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(

@@ -82,7 +82,17 @@ public sealed class ConversationManagement(
         var (id, created) = memberIds.Count == 1 && string.IsNullOrEmpty(trimmedTitle)
             ? await conversations.GetOrCreateDirectAsync(creatorId, memberIds[0])
             : (await conversations.CreateGroupAsync(creatorId, trimmedTitle!, memberIds), true);
-        await cache.TouchInboxesAsync([creatorId, .. memberIds]);
+        if (created)
+        {
+            // Through the same invalidation as every other change: whatever the cache may hold under the new id
+            // (such as a miss stored before an upgrade) goes, and the members' lists hear of it.
+            await cache.ConversationChangedAsync(id);
+        }
+        else
+        {
+            await cache.TouchInboxesAsync([creatorId, .. memberIds]);
+        }
+
         return new StartOutcome(id, created);
     }
 
