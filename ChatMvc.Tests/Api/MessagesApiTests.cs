@@ -46,6 +46,27 @@ public abstract class MessagesApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task The_same_client_message_id_in_two_conversations_stores_a_message_in_each()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Twice");
+        using var bo = await app.NewApiUserAsync("Bo Twice");
+        using var cy = await app.NewApiUserAsync("Cy Twice");
+        var first = $"/api/v1/conversations/{await ann.StartConversationAsync(null, bo.Id)}/messages";
+        var second = $"/api/v1/conversations/{await ann.StartConversationAsync(null, cy.Id)}/messages";
+
+        var inFirst = await (await ann.Http.PostAsJsonAsync(first, new { body = "To Bo", clientMessageId = "same-1" })).JsonAsync(HttpStatusCode.Created);
+        var inSecond = await (await ann.Http.PostAsJsonAsync(second, new { body = "To Cy", clientMessageId = "same-1" })).JsonAsync(HttpStatusCode.Created);
+        var retryInSecond = await (await ann.Http.PostAsJsonAsync(second, new { body = "To Cy", clientMessageId = "same-1" })).JsonAsync(HttpStatusCode.OK);
+        var retryInFirst = await (await ann.Http.PostAsJsonAsync(first, new { body = "To Bo", clientMessageId = "same-1" })).JsonAsync(HttpStatusCode.OK);
+
+        Assert.NotEqual(inFirst.GetProperty("id").GetInt64(), inSecond.GetProperty("id").GetInt64());
+        Assert.Equal(inSecond.GetProperty("id").GetInt64(), retryInSecond.GetProperty("id").GetInt64());
+        Assert.Equal(inFirst.GetProperty("id").GetInt64(), retryInFirst.GetProperty("id").GetInt64());
+        Assert.Equal(["To Bo"], ApiSteps.Bodies(await (await bo.Http.GetAsync(first)).JsonAsync(HttpStatusCode.OK)));
+        Assert.Equal(["To Cy"], ApiSteps.Bodies(await (await cy.Http.GetAsync(second)).JsonAsync(HttpStatusCode.OK)));
+    }
+
+    [Fact]
     public async Task An_empty_or_overlong_body_or_client_message_id_is_refused_on_its_field()
     {
         using var ann = await app.NewApiUserAsync("Ann Empty");

@@ -204,6 +204,24 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(["Only once"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
     }
 
+    [Fact]
+    public async Task The_same_client_message_id_in_two_conversations_stores_a_message_in_each()
+    {
+        using var ann = await app.NewPersonAsync("Ann");
+        using var bo = await app.NewPersonAsync("Bo");
+        using var cy = await app.NewPersonAsync("Cy");
+        var withBo = await ann.StartConversationAsync(null, bo);
+        var withCy = await ann.StartConversationAsync(null, cy);
+        var clientId = Guid.NewGuid().ToString("N");
+
+        await ann.SendAsync(withBo, "To Bo", clientId);
+        await ann.SendAsync(withCy, "To Cy", clientId);
+        await ann.SendAsync(withCy, "To Cy", clientId);
+
+        Assert.Equal(["To Bo"], ChatSteps.MessageTexts((await bo.OpenAsync(withBo)).Document));
+        Assert.Equal(["To Cy"], ChatSteps.MessageTexts((await cy.OpenAsync(withCy)).Document));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   \n  ")]

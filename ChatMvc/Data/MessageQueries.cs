@@ -88,13 +88,14 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         return rows.ToList();
     }
 
-    // Stores a message once per client message id: a retry or double submit gets the first one back.
+    // Stores a message once per conversation, sender and client message id: a retry or double submit gets the
+    // first one back, while the same id in another conversation is another message.
     // A photo message may have no body; imageId is an image already stored for this conversation.
     public async Task<(MessageView Message, bool Created)> InsertAsync(
         long conversationId, long senderId, string kind, string? body, string? clientMessageId, long? imageId = null, string? imageAlt = null)
     {
         await using var connection = await db.OpenAsync();
-        if (clientMessageId is not null && await FindByClientIdAsync(connection, senderId, clientMessageId) is { } earlier)
+        if (clientMessageId is not null && await FindByClientIdAsync(connection, conversationId, senderId, clientMessageId) is { } earlier)
         {
             return (earlier, false);
         }
@@ -125,7 +126,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         }
         catch (DbException e) when (clientMessageId is not null && db.Dialect.IsUniqueViolation(e))
         {
-            return (await FindByClientIdAsync(connection, senderId, clientMessageId)
+            return (await FindByClientIdAsync(connection, conversationId, senderId, clientMessageId)
                 ?? throw new InvalidOperationException("Message vanished.", e), false);
         }
 
@@ -183,8 +184,8 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         return await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
     }
 
-    private static Task<MessageView?> FindByClientIdAsync(DbConnection connection, long senderId, string clientMessageId) =>
+    private static Task<MessageView?> FindByClientIdAsync(DbConnection connection, long conversationId, long senderId, string clientMessageId) =>
         connection.QuerySingleOrDefaultAsync<MessageView>(
-            $"{SelectMessages} WHERE m.sender_id = @senderId AND m.client_message_id = @clientMessageId",
-            new { senderId, clientMessageId });
+            $"{SelectMessages} WHERE m.sender_id = @senderId AND m.conversation_id = @conversationId AND m.client_message_id = @clientMessageId",
+            new { conversationId, senderId, clientMessageId });
 }
