@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Time per 12-megapixel photo through the app's image pipeline, and the peak memory.
+# Time per 12-megapixel photo through the app's image pipeline, the peak memory, and the time of the worst
+# images the limits still accept.
 #
-#   bash bench/images.sh        30 photos one at a time, then 30 at once through the bounded queue
-#   bash bench/images.sh 100    100 of each
+#   bash bench/images.sh          30 photos one at a time, then 30 at once through the bounded queue;
+#                                 5 rounds of each worst accepted image
+#   bash bench/images.sh 100 9    100 of each, 9 rounds
 #
 # Builds bench/ImageBench (Release) against ChatMvc and runs it: it makes a synthetic 4000×3000 JPEG with
 # libvips, puts it through ImageProcessor (header check, decode, rotate, 1280 and 320 variants, strip,
-# JPEG) and prints the times and the process's peak resident memory (VmHWM). Installs libvips42 with
-# apt-get when it is missing (needs root or sudo). No servers, no network beyond that.
+# JPEG) and prints the times and the process's peak resident memory (VmHWM). Then it times, one at a time,
+# the largest flat-colour image each format may be (PNG and GIF up to the decoded limit, JPEG and WebP up to
+# the pixel limit): median, min and max, and which is the worst. Installs libvips42 with apt-get when it is
+# missing (needs root or sudo). No servers, no network beyond that.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

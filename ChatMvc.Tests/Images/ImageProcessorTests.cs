@@ -94,6 +94,59 @@ public sealed class ImageProcessorTests
         AssertRefused(result, RejectionReason.TooManyPixels, "30000 × 30000 pixels, more than 50 megapixels");
     }
 
+    [Theory]
+    [InlineData(4096, 4096, 4, 8, true)]
+    [InlineData(4096, 4097, 4, 8, false)]
+    [InlineData(2896, 2896, 4, 16, true)]
+    [InlineData(7000, 7000, 4, 16, false)]
+    [InlineData(7000, 7000, 3, 8, false)]
+    [InlineData(7000, 7000, 1, 8, true)]
+    public void A_png_is_refused_from_its_header_when_its_pixels_would_decode_to_more_than_64_mb(
+        int width, int height, int channels, int bits, bool accepted)
+    {
+        var png = TestImages.FlatPng(width, height, channels, bits);
+
+        var result = ImageProcessor.Inspect(png);
+
+        if (accepted)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            AssertRefused(result!, RejectionReason.TooCostly, $"{width} × {height} pixels of {channels} channels at {bits} bits");
+        }
+    }
+
+    [Fact]
+    public void A_jpeg_is_decoded_already_shrunk_so_only_its_pixels_count()
+    {
+        using var blank = LibVips.CreateBlank(5000, 5000, bands: 3);
+        var jpeg = LibVips.Save(blank, ImageFormat.Jpeg);
+
+        Assert.Null(ImageProcessor.Inspect(jpeg));
+        Assert.Equal(75_000_000, LibVips.ReadHeader(jpeg).DecodedBytes);
+    }
+
+    [Fact]
+    public async Task A_persons_second_photo_is_refused_as_busy_while_their_first_is_in_progress_and_accepted_after()
+    {
+        var processor = new ImageCostTests.HoldingProcessor();
+        var photo = TestImages.Encode(64, 48, ImageFormat.Jpeg);
+        var hold = processor.HoldNext();
+        var first = processor.ProcessAsync(1, photo, ImagePurpose.Message);
+        await hold.Started.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var second = await processor.ProcessAsync(1, photo, ImagePurpose.Message);
+        var someoneElse = await processor.ProcessAsync(2, photo, ImagePurpose.Message);
+        hold.Release();
+
+        AssertRefused(second, RejectionReason.Busy, "still being processed");
+        Assert.Null(someoneElse.Rejection);
+        Assert.Null((await first).Rejection);
+        Assert.Null((await processor.ProcessAsync(1, photo, ImagePurpose.Message)).Rejection);
+    }
+
     [Fact]
     public void A_text_file_is_refused_whatever_its_name_says()
     {
@@ -134,12 +187,12 @@ public sealed class ImageProcessorTests
         Assert.Equal(expected, ImageFormats.Sniff(start));
 
     [Fact]
-    public async Task Uploads_in_a_burst_all_complete_through_the_bounded_queue()
+    public async Task Uploads_in_a_burst_from_eight_people_all_complete_through_the_bounded_queue()
     {
         var processor = new ImageProcessor(maxConcurrency: 2);
         var photo = TestImages.Encode(1600, 1200, ImageFormat.Jpeg);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => processor.ProcessAsync(photo, ImagePurpose.Message)));
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(person => processor.ProcessAsync(person, photo, ImagePurpose.Message)));
 
         Assert.All(results, result => AssertVariant(result[ImageVariants.Display], 1280, 960));
     }

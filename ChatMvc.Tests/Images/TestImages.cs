@@ -32,19 +32,39 @@ public static class TestImages
     public static byte[] Truncated(byte[] image) => image[..(image.Length * 6 / 10)];
 
     // A valid PNG whose header says width×height; its few rows of pixel data are tiny.
-    public static byte[] PngClaiming(int width, int height)
+    public static byte[] PngClaiming(int width, int height) => Png(width, height, channels: 1, bits: 8, rows: 4);
+
+    // A complete PNG of one flat colour, with 1 (grey), 2 (grey and alpha), 3 (RGB) or 4 (RGBA) channels of 8 or
+    // 16 bits: tiny however large, as a hostile upload would be. 7000×7000 RGBA at 16 bits is 0.38 MB and 392 MB
+    // decoded.
+    public static byte[] FlatPng(int width, int height, int channels, int bits) => Png(width, height, channels, bits, rows: height);
+
+    private static byte[] Png(int width, int height, int channels, int bits, int rows)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bits per sample; then grey, deflate, no filter, no interlace (all 0)
+        header[8] = (byte)bits;
+        header[9] = channels switch
+        {
+            1 => 0,
+            2 => 4,
+            3 => 2,
+            _ => 6,
+        };
+        // then deflate, no filter, no interlace (all 0)
         WriteChunk(png, "IHDR", header);
         using var pixels = new MemoryStream();
-        using (var zlib = new ZLibStream(pixels, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var zlib = new ZLibStream(pixels, CompressionLevel.Optimal, leaveOpen: true))
         {
-            zlib.Write(new byte[(width + 1) * 4]);
+            // Each row: filter type 0, then the row's bytes, all zero.
+            var row = new byte[1 + ((long)width * channels * bits / 8)];
+            for (var i = 0; i < rows; i++)
+            {
+                zlib.Write(row);
+            }
         }
 
         WriteChunk(png, "IDAT", pixels.ToArray());

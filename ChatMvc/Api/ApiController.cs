@@ -42,10 +42,14 @@ public abstract class ApiController : ControllerBase
             detail: string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)),
             modelStateDictionary: ModelState);
 
-    // A file over the size limit is a 413 like any oversize body; anything else wrong with it is the field's fault.
-    protected ActionResult RefuseImage(RejectionReason reason, string message) => reason == RejectionReason.TooLarge
-        ? Refuse(StatusCodes.Status413PayloadTooLarge, message)
-        : Invalid("file", message);
+    // A file over the size limit is a 413 like any oversize body, one sent while the person's previous photo is still
+    // in progress a 429 with the wait; anything else wrong with it is the field's fault.
+    protected ActionResult RefuseImage(RejectionReason reason, string message) => reason switch
+    {
+        RejectionReason.TooLarge => Refuse(StatusCodes.Status413PayloadTooLarge, message),
+        RejectionReason.Busy => Refuse(Response.StatusForRefused(reason), message),
+        _ => Invalid("file", message),
+    };
 
     protected async Task<bool> IsBearerAsync() =>
         (await HttpContext.AuthenticateAsync(IdentityConstants.BearerScheme)).Succeeded;

@@ -24,7 +24,7 @@ public sealed class MessagesController(
             ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, HttpContext.RequestAborted);
         if (sent.Error is { } error)
         {
-            return await RejectAsync(form, error);
+            return await RejectAsync(form, error, sent.PhotoRejection);
         }
 
         if (!Request.IsHtmx())
@@ -121,7 +121,7 @@ public sealed class MessagesController(
         return Request.IsHtmx() ? PartialView("_Message", message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
     }
 
-    private async Task<IActionResult> RejectAsync(SendMessageForm form, string error)
+    private async Task<IActionResult> RejectAsync(SendMessageForm form, string error, RejectionReason? photoRejection)
     {
         if (Request.IsHtmx())
         {
@@ -130,7 +130,7 @@ public sealed class MessagesController(
 
         var details = (await conversations.FindAsync(ConversationId))!;
         var (head, recent) = await Cache.SnapshotAsync(ConversationId);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = photoRejection is { } reason ? Response.StatusForRefused(reason) : StatusCodes.Status400BadRequest;
         return View("~/Views/ChatWindow/Show.cshtml", new ChatWindowModel
         {
             Conversation = details,

@@ -27,7 +27,7 @@ public sealed class AvatarController(ImageService images, PeopleQueries people) 
         await using var content = avatar.OpenReadStream();
         var upload = await images.StoreAvatarAsync(userId, content, HttpContext.RequestAborted);
         return upload.Rejection is { } rejection
-            ? await ProfileAsync(StatusCodes.Status400BadRequest, error: rejection.Message)
+            ? await ProfileAsync(Response.StatusForRefused(rejection.Reason), error: rejection.Message)
             : await ProfileAsync(StatusCodes.Status200OK, notice: "Your new picture is saved.");
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace ChatMvc.Images;
@@ -22,6 +24,8 @@ public enum RejectionReason
 {
     TooLarge,
     TooManyPixels,
+    TooCostly,
+    Busy,
     Damaged,
     NotAnImage,
 }
@@ -43,16 +47,30 @@ public sealed record ProcessedImage(IReadOnlyList<ImageVariantData> Variants, Im
         RejectionReason.TooLarge => $"The image is larger than {ImageProcessor.MaxBytes / 1024 / 1024} MB. Choose a smaller file.",
         RejectionReason.TooManyPixels =>
             $"The image is {detail} pixels, more than {ImageProcessor.MaxPixels / 1_000_000} megapixels. Choose a smaller image.",
+        RejectionReason.TooCostly =>
+            $"The image is {detail} once decoded, more than the {ImageProcessor.MaxDecodedBytes / 1024 / 1024} MB a PNG or GIF may take. "
+            + "Save it smaller, with 8 bits per channel, or without transparency, or send it as a JPEG.",
+        RejectionReason.Busy =>
+            "Your previous photo is still being processed. Wait until it is done (a few seconds), then send this one again.",
         RejectionReason.Damaged => "The image could not be read: the file is damaged or incomplete.",
         _ => "That file is not an image this chat can show. Choose a JPEG, PNG, GIF or WebP image.",
     }, detail));
 }
 
 // Turns uploaded bytes into the JPEG variants the app serves: upright, without metadata, in fixed sizes.
-public sealed class ImageProcessor
+public class ImageProcessor
 {
     public const long MaxBytes = 15 * 1024 * 1024;
     public const long MaxPixels = 50_000_000;
+
+    // PNG and GIF are decoded at full size before they are shrunk, and their cost grows with the decoded bytes
+    // (a 0.4 MB 7000 × 7000 16-bit RGBA PNG decodes to 392 MB and took over 10 s); 64 MB is a 5K screenshot with
+    // transparency, about 1.5 s. JPEG and WebP are decoded already shrunk, so the pixel limit is enough for them.
+    public const long MaxDecodedBytes = 64 * 1024 * 1024;
+
+    // How long a person whose previous photo is still in progress is asked to wait: about the worst accepted image.
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(2);
+
     public const int DisplaySize = 1280;
     public const int ThumbSize = 320;
     public const int AvatarSize = 256;
@@ -60,9 +78,12 @@ public sealed class ImageProcessor
     private const int Quality = 82;
 
     private readonly SemaphoreSlim gate;
+    private readonly ConcurrentDictionary<long, byte> inProgress = new();
 
+    // At least two at a time even on one core: one person's photo (each person has at most one in progress)
+    // must never hold the only slot while everyone else waits.
     public ImageProcessor()
-        : this(Environment.ProcessorCount)
+        : this(Math.Max(2, Environment.ProcessorCount))
     {
     }
 
@@ -71,23 +92,44 @@ public sealed class ImageProcessor
         gate = new SemaphoreSlim(maxConcurrency, maxConcurrency);
     }
 
-    // About one resize per core at a time; the rest wait their turn. Each runs on a thread of its own,
-    // not a thread-pool thread, so a burst of uploads leaves the pool free to answer polls.
-    public async Task<ProcessedImage> ProcessAsync(byte[] data, ImagePurpose purpose, CancellationToken cancellationToken = default)
+    // What the header alone refuses is refused at once, before the queue. Then each person has one photo in
+    // progress (processing or waiting) at a time, so one person's burst cannot fill the queue ahead of everyone
+    // else's; their next one is refused as Busy until it is done. About one resize per core runs at a time, each
+    // on a thread of its own, not a thread-pool thread, so a burst of uploads leaves the pool free to answer polls.
+    public async Task<ProcessedImage> ProcessAsync(long personId, byte[] data, ImagePurpose purpose, CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        if (Inspect(data) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!inProgress.TryAdd(personId, 0))
+        {
+            return ProcessedImage.Rejected(RejectionReason.Busy);
+        }
+
         try
         {
-            return await Task.Factory.StartNew(
-                () => Process(data, purpose), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await DecodeAsync(data, purpose, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         finally
         {
-            gate.Release();
+            inProgress.TryRemove(personId, out _);
         }
     }
 
-    public static ProcessedImage Process(ReadOnlySpan<byte> data, ImagePurpose purpose)
+    public static ProcessedImage Process(ReadOnlySpan<byte> data, ImagePurpose purpose) => Inspect(data) ?? Decode(data, purpose);
+
+    // The refusals that need only the first bytes and the header: cheap, whatever the image would cost to decode.
+    public static ProcessedImage? Inspect(ReadOnlySpan<byte> data)
     {
         if (data.Length > MaxBytes)
         {
@@ -112,6 +154,29 @@ public sealed class ImageProcessor
                 return ProcessedImage.Rejected(RejectionReason.TooManyPixels, $"{header.Width} × {header.Height}");
             }
 
+            if (format is ImageFormat.Png or ImageFormat.Gif && header.DecodedBytes > MaxDecodedBytes)
+            {
+                return ProcessedImage.Rejected(RejectionReason.TooCostly, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{header.Width} × {header.Height} pixels of {header.Bands} channels at {header.BytesPerBand * 8} bits: {header.DecodedBytes / 1024 / 1024} MB"));
+            }
+
+            return null;
+        }
+        catch (VipsException e)
+        {
+            return ProcessedImage.Rejected(RejectionReason.Damaged, e.Message);
+        }
+    }
+
+    // Decodes an image Inspect accepted. Virtual so a test can hold a photo in progress.
+    protected virtual Task<ProcessedImage> DecodeAsync(byte[] data, ImagePurpose purpose, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Decode(data, purpose), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static ProcessedImage Decode(ReadOnlySpan<byte> data, ImagePurpose purpose)
+    {
+        try
+        {
             return new ProcessedImage(purpose == ImagePurpose.Avatar ? AvatarVariants(data) : MessageVariants(data), null);
         }
         catch (VipsException e)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 
@@ -78,7 +79,7 @@ public sealed class ImageService(
         var data = await ReadWithinLimitAsync(content, cancellationToken);
         var processed = data is null
             ? ProcessedImage.Rejected(RejectionReason.TooLarge)
-            : await processor.ProcessAsync(data, purpose, cancellationToken);
+            : await processor.ProcessAsync(userId, data, purpose, cancellationToken);
         if (processed.Rejection is { } rejection)
         {
             logger.LogInformation(
@@ -99,5 +100,21 @@ public sealed class ImageService(
         {
             await cache.ConversationChangedAsync(conversationId);
         }
+    }
+}
+
+public static class ImageRefusals
+{
+    // 429 and when to try again for a photo sent while the person's previous one is still in progress (waiting
+    // helps); 400 for the rest, which the person must change.
+    public static int StatusForRefused(this HttpResponse response, RejectionReason reason)
+    {
+        if (reason != RejectionReason.Busy)
+        {
+            return StatusCodes.Status400BadRequest;
+        }
+
+        response.Headers.RetryAfter = ((int)ImageProcessor.BusyRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return StatusCodes.Status429TooManyRequests;
     }
 }

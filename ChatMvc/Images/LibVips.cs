@@ -2,7 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace ChatMvc.Images;
 
-public readonly record struct ImageHeader(int Width, int Height, ImageFormat? Format);
+public readonly record struct ImageHeader(int Width, int Height, ImageFormat? Format, int Bands, int BytesPerBand)
+{
+    // What the pixels take once decoded: a 16-bit RGBA image costs eight times an 8-bit grey one of the same size.
+    public long DecodedBytes => (long)Width * Height * Bands * BytesPerBand;
+}
 
 public sealed class VipsException(string message) : Exception(message);
 
@@ -45,7 +49,11 @@ public static unsafe partial class LibVips
     private const nint InterestingNone = 0;
     private const nint InterestingCentre = 1;
     private const int FormatUchar = 0;
+    private const int FormatUshort = 2;
     private const nint InterpretationSrgb = 22;
+    private const nint InterpretationRgb16 = 25;
+    private const nint InterpretationGrey16 = 26;
+    private const nint InterpretationBw = 1;
 
     private static readonly Lazy<bool> Started = new(Start);
 
@@ -68,7 +76,9 @@ public static unsafe partial class LibVips
                 throw Failure("Reading the header failed");
             }
 
-            return new ImageHeader(image.Width, image.Height, FormatOfLoader(loader));
+            return new ImageHeader(
+                image.Width, image.Height, FormatOfLoader(loader), vips_image_get_bands(image),
+                (int)vips_format_sizeof(vips_image_get_format(image)));
         }
     }
 
@@ -138,8 +148,9 @@ public static unsafe partial class LibVips
     }
 
     // A synthetic photo: colour gradients with grain, so it compresses like a photo rather than a flat area.
-    // With alpha, a fourth band fades from opaque at the top to transparent at the bottom.
-    public static VipsImage CreateSample(int width, int height, bool alpha = false)
+    // With alpha, a fourth band fades from opaque at the top to transparent at the bottom. With sixteenBits, each
+    // band holds 16 bits (as a PNG can) instead of 8.
+    public static VipsImage CreateSample(int width, int height, bool alpha = false, bool sixteenBits = false)
     {
         EnsureStarted();
         using var xy = Make(vips_xyz(out var image, width, height, IntPtr.Zero), image, "vips_xyz");
@@ -159,8 +170,32 @@ public static unsafe partial class LibVips
 
         using var joined = Make(vips_bandjoin(handles, out image, bands.Length, IntPtr.Zero), image, "vips_bandjoin");
         GC.KeepAlive(bands);
+        if (sixteenBits)
+        {
+            using var wide = Make(vips_linear1(joined, out image, 257, 0, IntPtr.Zero), image, "vips_linear1");
+            using var words = Make(vips_cast(wide, out image, FormatUshort, IntPtr.Zero), image, "vips_cast");
+            return Make(vips_copy(words, out image, "interpretation", InterpretationRgb16, IntPtr.Zero), image, "vips_copy");
+        }
+
         using var bytes = Make(vips_cast(joined, out image, FormatUchar, IntPtr.Zero), image, "vips_cast");
         return Make(vips_copy(bytes, out image, "interpretation", InterpretationSrgb, IntPtr.Zero), image, "vips_copy");
+    }
+
+    // One flat colour in `bands` bands of 8 or 16 bits: however large, it compresses to almost nothing, as a
+    // hostile upload would (for tests and the benchmark).
+    public static VipsImage CreateBlank(int width, int height, int bands, bool sixteenBits = false)
+    {
+        EnsureStarted();
+        using var black = Make(vips_black(out var image, width, height, "bands", bands, IntPtr.Zero), image, "vips_black");
+        using var cast = Make(vips_cast(black, out image, sixteenBits ? FormatUshort : FormatUchar, IntPtr.Zero), image, "vips_cast");
+        var interpretation = (bands, sixteenBits) switch
+        {
+            ( < 3, true) => InterpretationGrey16,
+            ( < 3, false) => InterpretationBw,
+            (_, true) => InterpretationRgb16,
+            _ => InterpretationSrgb,
+        };
+        return Make(vips_copy(cast, out image, "interpretation", interpretation, IntPtr.Zero), image, "vips_copy");
     }
 
     // Marks a tall image as frames of pageHeight pixels each: saved as GIF or WebP it becomes an animation.
@@ -334,6 +369,15 @@ public static unsafe partial class LibVips
     [LibraryImport(Vips)]
     private static partial int vips_image_hasalpha(VipsImage image);
 
+    [LibraryImport(Vips)]
+    private static partial int vips_image_get_bands(VipsImage image);
+
+    [LibraryImport(Vips)]
+    private static partial int vips_image_get_format(VipsImage image);
+
+    [LibraryImport(Vips)]
+    private static partial ulong vips_format_sizeof(int format);
+
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
     private static partial void vips_image_set_int(VipsImage image, string name, int value);
 
@@ -373,6 +417,9 @@ public static unsafe partial class LibVips
 
     [LibraryImport(Vips)]
     private static partial int vips_xyz(out VipsImage output, int width, int height, nint end);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int vips_black(out VipsImage output, int width, int height, string k1, nint v1, nint end);
 
     [LibraryImport(Vips)]
     private static partial int vips_gaussnoise(out VipsImage output, int width, int height, nint end);
