@@ -16,7 +16,8 @@ namespace ChatMvc.Tests.Security;
 // fresh group with a message, an invite and a photo, and the people try in that order, so the owner's
 // destructive actions come last. Pages use the browser's cookies and a valid antiforgery token, the API bearer
 // tokens; a route added without a row, or a row whose route is gone, fails the first test.
-public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World world) : IClassFixture<AuthorizationMatrixTests.World>
+public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TApp>.World world) : IClassFixture<AuthorizationMatrixTests<TApp>.World>
+    where TApp : ChatAppFactory, new()
 {
     // The sign-in page: a 302 there, or for an htmx request a 401 whose HX-Redirect names it.
     private const int Login = -1;
@@ -328,7 +329,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
     // The app, the people (registered once) and the owner's direct conversation with the member.
     public sealed class World : IAsyncLifetime
     {
-        public SqliteApp App { get; } = new();
+        public TApp App { get; } = new();
 
         public HttpClient Client { get; private set; } = null!;
 
@@ -467,3 +468,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         private static async Task ExpectAsync(HttpStatusCode expected, HttpResponseMessage response) => await response.JsonAsync(expected);
     }
 }
+
+public sealed class AuthorizationMatrixTestsOnSqlite(AuthorizationMatrixTests<SqliteApp>.World world) : AuthorizationMatrixTests<SqliteApp>(world);
+
+public sealed class AuthorizationMatrixTestsOnMariaDb(AuthorizationMatrixTests<MariaDbApp>.World world) : AuthorizationMatrixTests<MariaDbApp>(world);

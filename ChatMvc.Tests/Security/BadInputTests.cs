@@ -19,7 +19,8 @@ namespace ChatMvc.Tests.Security;
 // antiforgery tokens, used-up invites, duplicate keys, wrong types and empty bodies. Every case is refused with a
 // 4xx and a message (problem details from the API, an error on the page from a form) and stores nothing. SQL and
 // script in text fields are not bad input: they are stored as typed and shown as text.
-public sealed class BadInputTests(BadInputTests.World world) : IClassFixture<BadInputTests.World>
+public abstract class BadInputTests<TApp>(BadInputTests<TApp>.World world) : IClassFixture<BadInputTests<TApp>.World>
+    where TApp : ChatAppFactory, new()
 {
     private const string NotAccepted = "The form was not accepted";
     private const string Unreadable = "can only hold text";
@@ -817,7 +818,7 @@ public sealed class BadInputTests(BadInputTests.World world) : IClassFixture<Bad
     // and Cy's name takes the text cases.
     public sealed class World : IAsyncLifetime
     {
-        public SqliteApp App { get; } = new();
+        public TApp App { get; } = new();
 
         public HttpClient Client { get; private set; } = null!;
 
@@ -935,3 +936,7 @@ public sealed class BadInputTests(BadInputTests.World world) : IClassFixture<Bad
         }
     }
 }
+
+public sealed class BadInputTestsOnSqlite(BadInputTests<SqliteApp>.World world) : BadInputTests<SqliteApp>(world);
+
+public sealed class BadInputTestsOnMariaDb(BadInputTests<MariaDbApp>.World world) : BadInputTests<MariaDbApp>(world);
