@@ -35,7 +35,7 @@ public static class TestImages
     public static byte[] PngClaiming(int width, int height) => Png(width, height, channels: 1, bits: 8, rows: 4);
 
     // A complete PNG of one flat colour, with 1 (grey), 2 (grey and alpha), 3 (RGB) or 4 (RGBA) channels of 8 or
-    // 16 bits: tiny however large, as a hostile upload would be. 7000×7000 RGBA at 16 bits is 0.38 MB and 392 MB
+    // 16 bits: tiny however large, as a hostile upload would be. 7000×7000 RGBA at 16 bits is 0.38 MB and 373 MB
     // decoded.
     public static byte[] FlatPng(int width, int height, int channels, int bits) => Png(width, height, channels, bits, rows: height);
 
@@ -47,6 +47,7 @@ public static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = (byte)bits;
+        // Colour type for grey, grey and alpha, RGB, RGBA; then deflate, adaptive filters, not interlaced (all 0).
         header[9] = channels switch
         {
             1 => 0,
@@ -54,7 +55,6 @@ public static class TestImages
             3 => 2,
             _ => 6,
         };
-        // then deflate, no filter, no interlace (all 0)
         WriteChunk(png, "IHDR", header);
         using var pixels = new MemoryStream();
         using (var zlib = new ZLibStream(pixels, CompressionLevel.Optimal, leaveOpen: true))

@@ -64,8 +64,9 @@ public class ImageProcessor
     public const long MaxPixels = 50_000_000;
 
     // PNG and GIF are decoded at full size before they are shrunk, and their cost grows with the decoded bytes
-    // (a 0.4 MB 7000 × 7000 16-bit RGBA PNG decodes to 392 MB and took over 10 s); 64 MB is a 5K screenshot with
-    // transparency, about 1.5 s. JPEG and WebP are decoded already shrunk, so the pixel limit is enough for them.
+    // (a 0.4 MB 7000 × 7000 16-bit RGBA PNG decodes to 373 MB and took over 10 s). 64 MB holds a 5K screenshot with
+    // transparency; the worst image it admits takes 1.5–3 s (bench/images.sh). JPEG and WebP are decoded already
+    // shrunk, so the pixel limit is enough for them.
     public const long MaxDecodedBytes = 64 * 1024 * 1024;
 
     // How long a person whose previous photo is still in progress is asked to wait: about the worst accepted image.
