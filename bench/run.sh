@@ -6,24 +6,15 @@
 #                               waits for other work on the machine to stop)
 #   bash bench/run.sh --smoke   the CI smoke: small seed, 2 s runs, 1,000 clients (about 2 minutes)
 #   bash bench/run.sh --redis-restart
-#                               the fault run: 5,000 clients polling every 3 s (20 s of warm-up, then
-#                               120 s measured) while Redis is stopped and started again at 60 s; errors
-#                               and the slowest polls inside and outside the restart window, and whether
-#                               every acknowledged send is stored once and polled (about 3 minutes; not
-#                               part of CI)
+#                               the fault run, bench/redis-restart.sh (not part of CI)
 #   add --serve                 to stop after seeding and keep everything running for a look by hand
 #
 # Builds Release, starts throwaway MariaDB and Redis (scripts/servers.sh) and the app configured for
-# them on 127.0.0.1, seeds with SQL, signs in through the login form and measures with wrk and
-# bench/LoadGen. Prints every figure beside its target and writes them to bench/results/ (git-ignored).
+# them on 127.0.0.1, seeds with SQL, signs in through the login form (bench/lib.sh) and measures with wrk
+# and bench/LoadGen. Prints every figure beside its target and writes them to bench/results/ (git-ignored).
 # Exits non-zero when something is broken (a step fails, requests fail, an idle poll runs SQL), not
 # when a speed target is missed: that is reported as FAIL.
 set -euo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT="$(pwd)"
-BENCH="$ROOT/bench"
-STARTED_AT=$SECONDS
 
 MODE=full
 SERVE=0
@@ -37,195 +28,26 @@ for arg in "$@"; do
 done
 
 if [ "$MODE" = fault ]; then
-    SMALL=10000 BIG=100000 SIGNED=50
-    FAULT_CLIENTS=5000 FAULT_SECONDS=120 FAULT_WARMUP=20 FAULT_AT=60 FAULT_DOWN=2 FAULT_RECONNECT=5
+    if [ "$SERVE" = 1 ]; then set -- --serve; else set --; fi
+    exec bash "$(dirname "${BASH_SOURCE[0]}")/redis-restart.sh" "$@"
 elif [ "$MODE" = smoke ]; then
     SMALL=10000 BIG=100000 SIGNED=8 WRK_SECONDS=2 WARM_SECONDS=1 ROUNDS=1
     CLIENT_RUNS=(1000) CLIENT_SECONDS=3 SEND_SECONDS=3 SEND_MAX_SECONDS=3 PHOTO_RUNS=2
+    QUIET_BUDGET=0
 else
     SMALL=10000 BIG=1000000 SIGNED=50 WRK_SECONDS=5 WARM_SECONDS=2 ROUNDS=3
     CLIENT_RUNS=(1000 5000) CLIENT_SECONDS=30 SEND_SECONDS=20 SEND_MAX_SECONDS=10 PHOTO_RUNS=10
+    QUIET_BUDGET=240
 fi
-LIST=500
-LIST_USER=$((SIGNED + 1))
-USERS=$((LIST_USER + LIST))
-PAIRS=$((SIGNED / 2))
-PASSWORD="Bench-password-1"
 WRK_THREADS=2
 WRK_CONNECTIONS=64
 SEND_RATE=200
 SEND_CONCURRENCY=32
 
-RESULTS="$BENCH/results"
-mkdir -p "$RESULTS"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
-REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; *) echo latest ;; esac).txt"
-: >"$REPORT"
-
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "$*" | tee -a "$REPORT"; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else die "'$*' needs root"; fi
-}
-
-install_missing() {
-    local packages=()
-    command -v wrk >/dev/null 2>&1 || packages+=(wrk)
-    [ -e /usr/lib/x86_64-linux-gnu/libvips.so.42 ] || packages+=(libvips42)
-    command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
-    { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } || packages+=(mariadb-server)
-    command -v python3 >/dev/null 2>&1 || packages+=(python3)
-    command -v curl >/dev/null 2>&1 || packages+=(curl)
-    if [ "${#packages[@]}" -gt 0 ]; then
-        log "installing ${packages[*]}"
-        as_root apt-get update >/dev/null
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}" >/dev/null
-    fi
-}
-
-# --- servers and the app ----------------------------------------------------------------------------
-
-APP_PID=""
-SAMPLER_PID=""
-SENDER_PID=""
-
-stop_pid() {
-    local pid="$1" i
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.25
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    { wait "$pid"; } 2>/dev/null || true
-}
-
-cleanup() {
-    stop_pid "$SENDER_PID"
-    stop_pid "$SAMPLER_PID"
-    stop_pid "$APP_PID"
-    servers_stop
-    rm -rf "$WORK"
-}
-
-sql() { mariadb --no-defaults -h127.0.0.1 -P"$SERVERS_MYSQL_PORT" -uchat -p"$SERVERS_PASSWORD" -N -B "$@"; }
-
-# MariaDB's count of statements received; each call adds one (its own SHOW).
-questions() { sql -e "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2; }
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-start_app() {
-    local port
-    port="$(free_port)"
-    BASE="http://127.0.0.1:$port"
-    sql -e "CREATE DATABASE chatbench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    # exec keeps the PID: the one started is the one stopped.
-    (
-        cd "$ROOT/ChatMvc"
-        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" \
-            Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
-            Redis__Configuration="$CHATMVC_TEST_REDIS" \
-            dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"
-    ) >"$RESULTS/app.log" 2>&1 &
-    APP_PID=$!
-    local i
-    for ((i = 0; i < 120; i++)); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true)" = 200 ] && return 0
-        kill -0 "$APP_PID" 2>/dev/null || { tail -n 30 "$RESULTS/app.log" >&2; die "the app exited during startup"; }
-        sleep 0.5
-    done
-    tail -n 30 "$RESULTS/app.log" >&2
-    die "the app did not answer /healthz within 60 s"
-}
-
-rss_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$APP_PID/status"; }
-
-# --- accounts and data ------------------------------------------------------------------------------
-
-# Reads all its input (no early exit like head's), so curl never dies of SIGPIPE under pipefail.
-form_token() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed -n '1{s/.*value="//; s/"$//; p}'; }
-
-# Cookie header from a curl cookie jar (HttpOnly cookies are the lines starting #HttpOnly_).
-jar_cookie() { awk -F'\t' 'NF == 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$1"; }
-
-register_first_user() {
-    local jar="$WORK/register.jar" token status
-    token="$(curl -sS -c "$jar" -b "$jar" "$BASE/Identity/Account/Register" | form_token)"
-    status="$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-        --data-urlencode "Input.Email=bench1@bench.test" --data-urlencode "Input.DisplayName=Bench person 1" \
-        --data-urlencode "Input.Password=$PASSWORD" --data-urlencode "Input.ConfirmPassword=$PASSWORD" \
-        --data-urlencode "__RequestVerificationToken=$token" "$BASE/Identity/Account/Register")"
-    [ "$status" = 302 ] || die "registering through the form answered $status, not 302"
-}
-
-# sign_in EMAIL: signs in through the login form and prints the session's Cookie header.
-sign_in() {
-    local jar="$WORK/$1.jar" token status
-    token="$(curl -sS -c "$jar" -b "$jar" "$BASE/Identity/Account/Login" | form_token)"
-    status="$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-        --data-urlencode "Input.Email=$1" --data-urlencode "Input.Password=$PASSWORD" \
-        --data-urlencode "__RequestVerificationToken=$token" "$BASE/Identity/Account/Login")"
-    [ "$status" = 302 ] || die "signing in $1 answered $status, not 302"
-    jar_cookie "$jar"
-}
-
-seed() {
-    local hash now
-    hash="$(sql chatbench -e "SELECT password_hash FROM users WHERE id = 1")"
-    [ -n "$hash" ] || die "the registered user is not user 1"
-    now="$(date +%s)000"
-    sed -e "s|@@HASH@@|$hash|g" -e "s|@@SMALL@@|$SMALL|g" -e "s|@@BIG@@|$BIG|g" -e "s|@@SIGNED@@|$SIGNED|g" \
-        -e "s|@@PAIRS@@|$PAIRS|g" -e "s|@@LIST@@|$LIST|g" -e "s|@@LIST_USER@@|$LIST_USER|g" \
-        -e "s|@@USERS@@|$USERS|g" -e "s|@@NOW@@|$now|g" -e "s|@@START@@|$((${now%000} * 1000 - BIG * 1000 - 86400000))|g" \
-        "$BENCH/seed.sql" | sql chatbench >/dev/null
-}
-
-# --- measuring --------------------------------------------------------------------------------------
-
-# field LINE KEY: a value from a "RESULT key=value ..." line.
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
-
-calc() { python3 -c "import sys; print($1)"; }
-
-check_status() {
-    # check_status EXPECTED URL [curl args]: one request before a run, so a run never measures an error page.
-    local expected="$1" url="$2" status
-    shift 2
-    status="$(curl -s -o "$WORK/check.html" -w '%{http_code}' "$@" "$url")"
-    [ "$status" = "$expected" ] || die "$url answered $status, expected $expected"
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BROKEN=0
-
-# busy_pct: how busy the whole machine was over one second, in percent (the app is idle between runs, so
-# this is someone else's load: other builds or tests on a shared machine skew every figure).
-busy_pct() {
-    local a b i idle total=0
-    read -ra a </proc/stat
-    sleep 1
-    read -ra b </proc/stat
-    idle=$(((b[4] + b[5]) - (a[4] + a[5])))
-    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-    echo $((100 * (total - idle) / (total > 0 ? total : 1)))
-}
-
-# quiet: before a measured run, wait (full run only, within a budget) for the machine to be idle.
-QUIET_BUDGET=$(case "$MODE" in smoke) echo 0 ;; fault) echo 30 ;; *) echo 240 ;; esac)
-MAX_BUSY=0
-quiet() {
-    BUSY="$(busy_pct)"
-    while [ "$BUSY" -ge 10 ] && [ "$QUIET_BUDGET" -gt 0 ]; do
-        QUIET_BUDGET=$((QUIET_BUDGET - 1))
-        BUSY="$(busy_pct)"
-    done
-    [ "$BUSY" -le "$MAX_BUSY" ] || MAX_BUSY="$BUSY"
-}
 
 app_cpu() { awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"; }
 
@@ -260,20 +82,6 @@ median_run() {
         sort -n | awk -v n="$#" 'NR == int((n + 1) / 2) { sub(/^[^\t]*\t/, ""); print }'
 }
 
-ROWS=()
-MET=0
-TARGETS=0
-# row FIGURE MEASURED TARGET VERDICT (PASS, FAIL or info)
-row() {
-    ROWS+=("$1|$2|$3|$4")
-    if [ "$4" != info ]; then
-        TARGETS=$((TARGETS + 1))
-        [ "$4" = PASS ] && MET=$((MET + 1))
-    fi
-    return 0
-}
-verdict() { if [ "$(calc "1 if $1 else 0")" = 1 ]; then echo PASS; else echo FAIL; fi; }
-
 # The photo figure: bench/ImageBench (issue 5's benchmark of the app's own ImageProcessor) on a synthetic
 # 12-megapixel JPEG; its lines are parsed here.
 photo_bench() {
@@ -286,189 +94,9 @@ photo_bench() {
     [ -n "$PHOTO_MS" ] && [ -n "$PHOTO_PEAK_MB" ] || die "could not read bench/ImageBench's output"
 }
 
-print_table() {
-    echo
-    printf '| %-40s | %-100s | %-32s | %-6s |\n' "figure" "measured" "target" "result"
-    printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..102})" "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..8})"
-    for r in "${ROWS[@]}"; do
-        IFS='|' read -r figure measured target result <<<"$r"
-        printf '| %-40s | %-100s | %-32s | %-6s |\n' "$figure" "$measured" "$target" "$result"
-    done
-    echo
-    echo "$MET of $TARGETS targets met; the $MODE run took $((SECONDS - STARTED_AT)) s."
-}
-
-# --- the fault run (--redis-restart) ----------------------------------------------------------------
-
-now_ms() { date +%s%3N; }
-
-# fault_send N PHASE: one message to conversation 1 as user 1 through the form, without htmx (an
-# acknowledged send answers 302); appends "N<TAB>phase<TAB>status<TAB>sent at, Unix ms" to sends.tsv.
-fault_send() {
-    local status at
-    at="$(now_ms)"
-    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 -b "$WORK/bench1@bench.test.jar" \
-        --data-urlencode "__RequestVerificationToken=$FAULT_TOKEN" --data-urlencode "Body=Fault check $FAULT_RUN number $1" \
-        --data-urlencode "ClientMessageId=$(python3 -c 'import uuid; print(uuid.uuid4().hex)')" \
-        "$BASE/conversations/1/messages" || true)"
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${status:-000}" "$at" >>"$WORK/sends.tsv"
-}
-
-fault_run() {
-    local start_cursor run loadgen_pid load_started_ms down_ms up_ms n=0 window_end_ms
-    FAULT_RUN="$(date +%s)"
-    : >"$WORK/sends.tsv"
-    check_status 200 "$BASE/conversations/1" -b "$WORK/bench1@bench.test.jar"
-    FAULT_TOKEN="$(form_token <"$WORK/check.html")"
-    [ -n "$FAULT_TOKEN" ] || die "the chat window has no composer token"
-    check_status 204 "$BASE/conversations/2/poll?after=$((SMALL + BIG))&v=0" -H "Cookie: $COOKIE" -H "HX-Request: true"
-    start_cursor="$(sql chatbench -e "SELECT COALESCE(MAX(id), 0) FROM messages WHERE conversation_id = 1")"
-
-    {
-        echo "ChatMvc fault run (Redis restarted under load), $(date -u '+%Y-%m-%d %H:%M UTC')"
-        echo "machine: $(nproc) cores, $(uname -sr); $(dotnet --version) SDK; Redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
-        echo "load: $FAULT_CLIENTS clients polling every 3 s for $FAULT_SECONDS s (after $FAULT_WARMUP s unmeasured, as the app warms up);" \
-            "Redis stopped at ${FAULT_AT} s for ${FAULT_DOWN} s; the window counts until ${FAULT_RECONNECT} s after Redis answers again"
-        echo
-    } | tee -a "$REPORT"
-
-    for ((i = 1; i <= 3; i++)); do n=$((n + 1)); fault_send "$n" before; done
-
-    # The pollers (windows on conversations 1 and 2, half each), the restart from this shell (servers.sh
-    # started Redis, so only this shell can wait for it), and a send every 2 s from 15 s before the restart to 15 s after it.
-    quiet
-    dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$WORK/pollers.tsv" --clients "$FAULT_CLIENTS" \
-        --interval 3 --duration "$FAULT_SECONDS" --warmup "$FAULT_WARMUP" --timeline 1 >"$WORK/fault-load.txt" 2>&1 &
-    loadgen_pid=$!
-    (
-        sleep $((FAULT_WARMUP + FAULT_AT - 15))
-        for ((i = 1; i <= 15; i++)); do
-            fault_send "$((n + i))" during
-            sleep 2
-        done
-    ) &
-    SENDER_PID=$!
-    sleep $((FAULT_WARMUP + FAULT_AT))
-    log "stopping Redis (pid $SERVERS_REDIS_PID) for $FAULT_DOWN s"
-    down_ms="$(now_ms)"
-    servers_redis_restart "$FAULT_DOWN" 2>>"$WORK/servers.log" || die "Redis did not start again"
-    up_ms="$(now_ms)"
-    log "Redis is back (pid $SERVERS_REDIS_PID) after $(((up_ms - down_ms) / 1000)) s"
-    wait "$SENDER_PID" || true
-    SENDER_PID=""
-    wait "$loadgen_pid" || { cat "$WORK/fault-load.txt" >&2; die "the pollers did not run"; }
-    run="$(grep '^RESULT' "$WORK/fault-load.txt")" || die "the pollers printed no RESULT"
-    n="$(wc -l <"$WORK/sends.tsv")"
-    for ((i = 1; i <= 3; i++)); do fault_send "$((n + i))" after; done
-
-    # Errors by the second their poll was sent, split at the window [Redis stopped, Redis answering +
-    # reconnect]: a poll sent during the outage that times out later is the outage's.
-    load_started_ms="$(field "$run" started_ms)"
-    window_end_ms=$((up_ms + FAULT_RECONNECT * 1000))
-    local from=$(((down_ms - load_started_ms) / 1000)) to=$(((window_end_ms - load_started_ms) / 1000))
-    local inside=0 outside=0 entry second count
-    for entry in $(field "$run" errors_by_second | tr ',' ' '); do
-        [ "$entry" = none ] && continue
-        second="${entry%%:*}" count="${entry#*:}"
-        if [ "$second" -ge "$from" ] && [ "$second" -le "$to" ]; then inside=$((inside + count)); else outside=$((outside + count)); fi
-    done
-    # The slowest poll sent in each second (LoadGen lists the seconds whose slowest took over 1 s), split the same way.
-    local slow_inside=0 slow_outside=0 slow_outside_at=none ms
-    for entry in $(field "$run" slowest_by_second | tr ',' ' '); do
-        [ "$entry" = none ] && continue
-        second="${entry%%:*}" ms="${entry#*:}"
-        if [ "$second" -ge "$from" ] && [ "$second" -le "$to" ]; then
-            [ "$ms" -le "$slow_inside" ] || slow_inside="$ms"
-        else
-            [ "$ms" -le "$slow_outside" ] || slow_outside="$ms"
-            slow_outside_at="$([ "$slow_outside_at" = none ] && echo "$second" || echo "$slow_outside_at,$second")"
-        fi
-    done
-    say "  $FAULT_CLIENTS clients every 3 s, Redis restarted: ${run#RESULT }"
-    say "  Redis down at ${from} s, answering again at $(((up_ms - load_started_ms) / 1000)) s; window ${from}-${to} s of the load"
-
-    # Nothing lost: every acknowledged send stored once, and a poll from the cursor before the first send
-    # returns each of them.
-    local acked=0 unacked=0 stored_once=0 polled=0 unacked_stored=0 phase status at rows
-    curl -s -o "$WORK/poll.html" -H "Cookie: $COOKIE" -H "HX-Request: true" \
-        "$BASE/conversations/1/poll?after=$start_cursor&v=0" || true
-    while IFS=$'\t' read -r i phase status at; do
-        rows="$(sql chatbench -e "SELECT COUNT(*) FROM messages WHERE conversation_id = 1 AND id > $start_cursor AND body = 'Fault check $FAULT_RUN number $i'")"
-        if [ "$status" = 302 ]; then
-            acked=$((acked + 1))
-            [ "$rows" = 1 ] && stored_once=$((stored_once + 1))
-            grep -qE "Fault check $FAULT_RUN number $i([^0-9]|$)" "$WORK/poll.html" && polled=$((polled + 1))
-        else
-            unacked=$((unacked + 1))
-            [ "$rows" = 0 ] || unacked_stored=$((unacked_stored + 1))
-            say "  send $i ($phase, at $(((at - load_started_ms) / 1000)) s of the load) answered $status; stored $rows times"
-        fi
-    done <"$WORK/sends.tsv"
-    say "  sends: $acked acknowledged (302), $unacked not; $stored_once stored exactly once; $polled returned by one poll from the start cursor"
-
-    row "errors outside the restart window" "$outside of $(field "$run" errors) errors ($(field "$run" requests) polls, p99 $(field "$run" p99_ms) ms)" "0" "$(verdict "$outside == 0")"
-    row "errors inside the restart window" "$inside (Redis down $(((up_ms - down_ms) / 100))00 ms + ${FAULT_RECONNECT} s)" "reported, no target" info
-    row "slowest poll inside the restart window" "$([ "$slow_inside" = 0 ] && echo "under 1 s" || echo "$slow_inside ms")" "reported, no target" info
-    row "slowest poll outside the window" "$([ "$slow_outside" = 0 ] && echo "under 1 s" || echo "$slow_outside ms (over 1 s in seconds $slow_outside_at of the load)")" "reported, no target" info
-    row "acknowledged sends stored exactly once" "$stored_once of $acked" "all ($acked)" "$(verdict "$acked > 0 and $stored_once == $acked")"
-    row "acknowledged sends in a poll from start" "$polled of $acked" "all ($acked)" "$(verdict "$acked > 0 and $polled == $acked")"
-    row "sends not acknowledged" "$unacked ($unacked_stored of them stored anyway)" "reported, no target" info
-    print_table | tee -a "$REPORT"
-    [ "$MET" = "$TARGETS" ] || die "the fault run missed a target: see $REPORT"
-}
-
 # --- the run ----------------------------------------------------------------------------------------
 
-# shellcheck source=scripts/servers.sh
-source "$ROOT/scripts/servers.sh"
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-install_missing
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-log "building Release"
-dotnet build "$ROOT/ChatMvc/ChatMvc.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
-    { tail -n 40 "$WORK/build.log" >&2; die "the app did not build"; }
-dotnet build "$BENCH/LoadGen/LoadGen.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
-    { tail -n 40 "$WORK/build.log" >&2; die "the load generator did not build"; }
-LOADGEN="$BENCH/LoadGen/bin/Release/net10.0/LoadGen.dll"
-
-servers_start 2>"$WORK/servers.log" || { cat "$WORK/servers.log" >&2; die "the servers did not start"; }
-
-start_app
-register_first_user
-log "seeding: $USERS users, $SMALL and $BIG messages, one person in $LIST conversations"
-seed_started=$SECONDS
-seed
-SEED_SECONDS=$((SECONDS - seed_started))
-
-log "signing in $SIGNED people and the list person through the login form"
-: >"$WORK/pollers.tsv"
-: >"$WORK/senders.tsv"
-for ((u = 1; u <= SIGNED; u++)); do
-    cookie="$(sign_in "bench$u@bench.test")"
-    [ "$u" = 1 ] && COOKIE="$cookie"
-    printf '%s\t/conversations/1/poll?after=%s&v=0\n' "$cookie" "$SMALL" >>"$WORK/pollers.tsv"
-    printf '%s\t/conversations/2/poll?after=%s&v=0\n' "$cookie" "$((SMALL + BIG))" >>"$WORK/pollers.tsv"
-    printf '%s\t%s\n' "$cookie" "$((2 + (u + 1) / 2))" >>"$WORK/senders.tsv"
-done
-LIST_COOKIE="$(sign_in "bench$LIST_USER@bench.test")"
-
-if [ "$SERVE" = 1 ]; then
-    printf 'export BASE=%q COOKIE=%q LIST_COOKIE=%q MYSQL_PORT=%q MYSQL_PASSWORD=%q APP_PID=%q\n' \
-        "$BASE" "$COOKIE" "$LIST_COOKIE" "$SERVERS_MYSQL_PORT" "$SERVERS_PASSWORD" "$APP_PID" >"$RESULTS/serve.env"
-    cp "$WORK/pollers.tsv" "$WORK/senders.tsv" "$RESULTS/"
-    log "serving at $BASE until Ctrl-C; the session variables are in bench/results/serve.env"
-    wait "$APP_PID" || true
-    exit 0
-fi
-
-if [ "$MODE" = fault ]; then
-    fault_run
-    exit 0
-fi
+bench_prepare
 
 q1="$(questions)"
 q2="$(questions)"
@@ -564,7 +192,7 @@ for clients in "${CLIENT_RUNS[@]}"; do
     RUN="$(dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$WORK/pollers.tsv" --clients "$clients" \
         --interval 3 --duration "$CLIENT_SECONDS" | grep '^RESULT')" || die "the pollers did not run"
     after="$(questions)"
-    stop_pid "$SAMPLER_PID"
+    servers_stop_one "$SAMPLER_PID"
     SAMPLER_PID=""
     sampled="$(sort -n "$WORK/rss.txt" | tail -n 1)"
     [ "${sampled:-0}" -gt "$RSS_LOAD_KB" ] && RSS_LOAD_KB="$sampled"
