@@ -6,7 +6,6 @@ using ChatMvc.Data;
 using ChatMvc.Health;
 using ChatMvc.Images;
 using ChatMvc.Security;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ChatMvc;
 
@@ -49,25 +48,20 @@ public static class Startup
         // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).
         services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
         services.AddChatApi(configuration);
+        services.AddPublicUrl(configuration);
+        services.AddReverseProxy(configuration);
         return services;
     }
 
     public static WebApplication UseChat(this WebApplication app)
     {
-        // Behind a TLS-terminating reverse proxy the scheme comes from X-Forwarded-Proto, which makes cookies
-        // Secure and turns HSTS on. Only loopback proxies are trusted unless ReverseProxy:TrustForwardedHeaders is set.
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        if (app.Configuration.GetValue<bool>("ReverseProxy:TrustForwardedHeaders"))
-        {
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-        }
-
-        app.UseForwardedHeaders(forwarded);
+        app.UseTrustedForwardedHeaders();
         app.UseSecurityHeaders();
+        // In every environment: the developer exception page (which Development would otherwise show) lists the
+        // request's headers and cookies, to anyone who can make a request fail.
+        app.UseExceptionHandler("/error");
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error");
             app.UseHsts();
         }
 

@@ -78,7 +78,7 @@ start_app() {
     # exec keeps the PID: the one started is the one stopped.
     (
         cd "$ROOT/ChatMvc"
-        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" \
+        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" App__PublicUrl="$BASE" \
             Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
             Redis__Configuration="$CHATMVC_TEST_REDIS" \
             dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"

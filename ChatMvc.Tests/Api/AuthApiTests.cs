@@ -152,7 +152,7 @@ public abstract class AuthApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { user.Account.Email, password = "not-the-password" });
 
         var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal("The email or password is incorrect.", problem.GetProperty("detail").GetString());
+        Assert.StartsWith("The email or password is incorrect", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

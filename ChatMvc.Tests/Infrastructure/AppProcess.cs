@@ -24,6 +24,7 @@ public sealed class AppProcess : IDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = BaseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["App__PublicUrl"] = BaseUrl;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__")] = value;

@@ -7,6 +7,8 @@ namespace ChatMvc.Tests.Infrastructure;
 // The real app over real servers: SQLite with the in-process cache, or MariaDB with Redis.
 public abstract class ChatAppFactory : WebApplicationFactory<Program>
 {
+    public const string PublicUrl = "http://chat.example.test";
+
     private readonly string mailFolder = Directory.CreateTempSubdirectory("chatmvc-mail-").FullName;
 
     protected ChatAppFactory(Engine engine)
@@ -41,6 +43,9 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
             ["Redis:Configuration"] = RedisConfiguration ?? string.Empty,
             ["Redis:InstanceName"] = RedisInstanceName,
             ["Email:PickupDirectory"] = mailFolder,
+            // Links in mail name this address; requests may name any host (tests of host names set their own).
+            ["App:PublicUrl"] = PublicUrl,
+            ["AllowedHosts"] = "*",
             // Suites register and sign in many people from one address; the limits have tests of their own.
             ["Accounts:RateLimits:PostsPerMinute"] = "100000",
         }));

@@ -1,15 +1,20 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace ChatMvc.Accounts;
 
 // Creating an account, from the Register page or the API. The email doubles as the user name.
-public sealed class AccountRegistration(UserManager<ChatUser> users, IEmailSender<ChatUser> emailSender, LinkGenerator links)
+public sealed class AccountRegistration(
+    UserManager<ChatUser> users, IEmailSender<ChatUser> emailSender, LinkGenerator links, PublicOrigin origin)
 {
     // The users table's email column; Identity itself sets no limit.
     public const int MaxEmailLength = 256;
+
+    public const string TakenAddressMessage =
+        "This email address cannot be used for a new account. If you already have an account, sign in or reset your password.";
 
     public bool RequiresConfirmation => users.Options.SignIn.RequireConfirmedAccount;
 
@@ -31,17 +36,34 @@ public sealed class AccountRegistration(UserManager<ChatUser> users, IEmailSende
                 Code = nameof(IdentityErrorDescriber.InvalidEmail),
                 Description = $"An email address can be at most {MaxEmailLength} characters.",
             })
-            : await users.CreateAsync(user, password);
+            : OneMessageForATakenAddress(await users.CreateAsync(user, password));
         if (result.Succeeded && RequiresConfirmation)
         {
             var userId = await users.GetUserIdAsync(user);
             var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
+            var (scheme, host, pathBase) = origin.Of(http.Request);
             var callbackUrl = links.GetUriByPage(
-                http, "/Account/ConfirmEmail", handler: null, values: new { area = "Identity", userId, code, returnUrl })
+                http, "/Account/ConfirmEmail", handler: null, values: new { area = "Identity", userId, code, returnUrl }, scheme, host, pathBase)
                 ?? throw new InvalidOperationException("The ConfirmEmail page has no route.");
             await emailSender.SendConfirmationLinkAsync(user, email, HtmlEncoder.Default.Encode(callbackUrl));
         }
 
         return (result, user);
+    }
+
+    // Identity reports a taken address twice: as the user name ("Username 'ann@example.com' is already taken") and as
+    // the email. One message, with the code the API looks for, says what the person needs to know.
+    private static IdentityResult OneMessageForATakenAddress(IdentityResult result)
+    {
+        static bool Taken(IdentityError e) =>
+            e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName);
+
+        return result.Errors.Any(Taken)
+            ? IdentityResult.Failed(
+            [
+                new IdentityError { Code = nameof(IdentityErrorDescriber.DuplicateEmail), Description = TakenAddressMessage },
+                .. result.Errors.Where(e => !Taken(e)),
+            ])
+            : result;
     }
 }

@@ -36,7 +36,9 @@ public static class AccountsServiceCollectionExtensions
             .AddUserStore<UserStore>()
             .AddUserManager<ChatUserManager>()
             .AddClaimsPrincipalFactory<ChatClaimsPrincipalFactory>()
-            .AddSignInManager<ChatSignInManager>();
+            .AddSignInManager<ChatSignInManager>()
+            // In place of the default authenticator provider, which accepts a code again and again.
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         services.ConfigureApplicationCookie(options =>
         {
@@ -82,8 +84,14 @@ public static class AccountsServiceCollectionExtensions
 
             options.Conventions.AddAreaPageApplicationModelConvention(
                 "Identity", DeleteAccountNeedsPasswordFilter.Page, model => model.Filters.Add(new DeleteAccountNeedsPasswordFilter()));
-            options.Conventions.AddAreaFolderApplicationModelConvention(
-                "Identity", "/", model => model.Filters.Add(new StartPageRedirectFilter()));
+            options.Conventions.AddAreaPageApplicationModelConvention(
+                "Identity", SignInFailureMessageFilter.Page, model => model.Filters.Add(new SignInFailureMessageFilter()));
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/", model =>
+            {
+                model.Filters.Add(new StartPageRedirectFilter());
+                model.Filters.Add(new LocalReturnUrlFilter());
+                model.Filters.Add(new PublicOriginPageFilter());
+            });
         });
 
         services.AddScoped<AccountRegistration>();

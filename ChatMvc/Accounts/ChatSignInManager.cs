@@ -14,12 +14,66 @@ public sealed class ChatSignInManager(
     IUserConfirmation<ChatUser> confirmation)
     : SignInManager<ChatUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    // A hash of a password nobody knows, checked against what an unknown email typed so that it costs what a
+    // real account's check costs. Made with the app's own hasher settings on first use.
+    private static string? unknownAccountHash;
+
+    // One answer for every failed password sign-in, whatever the reason: the pages and the API show it alike.
+    public static string FailureMessage(IdentityOptions options) =>
+        $"The email or password is incorrect, or the account is locked for {options.Lockout.DefaultLockoutTimeSpan.TotalMinutes:0} minutes "
+        + $"after {options.Lockout.MaxFailedAccessAttempts} wrong passwords in a row.";
+
+    // Identity answers an unknown email at once, without hashing: ~2 ms against ~100 ms for a real account's
+    // wrong password, which tells anyone which addresses have accounts.
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            SpendAPasswordCheck(password);
+            return SignInResult.Failed;
+        }
+
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
     // The shipped Login page passes lockoutOnFailure: false, which would let anyone guess passwords forever.
     // Every password check counts towards the lockout instead, whatever the caller asked for.
-    public override Task<SignInResult> CheckPasswordSignInAsync(ChatUser user, string password, bool lockoutOnFailure) =>
-        base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+    // Identity also answers a locked or disabled account before checking the password, quickly and with an answer of
+    // its own ("locked out", "not allowed") that an unknown email never gets. Here both cost a password check, a
+    // locked account answers as a wrong password does (whatever was typed, so the lockout still stops guessing),
+    // and a disabled account says so only to someone who typed its password.
+    public override async Task<SignInResult> CheckPasswordSignInAsync(ChatUser user, string password, bool lockoutOnFailure)
+    {
+        if (await IsLockedOut(user))
+        {
+            SpendAPasswordCheck(password);
+            return SignInResult.Failed;
+        }
+
+        if (!await CanSignInAsync(user))
+        {
+            if (await UserManager.CheckPasswordAsync(user, password))
+            {
+                return SignInResult.NotAllowed;
+            }
+
+            await UserManager.AccessFailedAsync(user);
+            return SignInResult.Failed;
+        }
+
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        return result.IsLockedOut ? SignInResult.Failed : result;
+    }
 
     // A deactivated account keeps its row (and its messages' sender) but may no longer sign in.
     public override async Task<bool> CanSignInAsync(ChatUser user) =>
         user.DeactivatedAt is null && await base.CanSignInAsync(user);
+
+    private void SpendAPasswordCheck(string password)
+    {
+        var nobody = new ChatUser();
+        unknownAccountHash ??= UserManager.PasswordHasher.HashPassword(nobody, Guid.NewGuid().ToString());
+        UserManager.PasswordHasher.VerifyHashedPassword(nobody, unknownAccountHash, password);
+    }
 }

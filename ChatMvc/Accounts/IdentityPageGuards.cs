@@ -1,7 +1,10 @@
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Routing;
+using Microsoft.Extensions.Options;
 using V4 = Microsoft.AspNetCore.Identity.UI.V4.Pages.Account.Manage.Internal;
 using V5 = Microsoft.AspNetCore.Identity.UI.V5.Pages.Account.Manage.Internal;
 
@@ -22,6 +25,77 @@ public sealed class StartPageRedirectFilter : IAsyncPageFilter
         if (executed.Result is RedirectToPageResult { PageName: "/Index" })
         {
             executed.Result = new LocalRedirectResult("~/");
+        }
+    }
+}
+
+// The sign-in and sign-out pages (and the two-factor ones after them) send people on with LocalRedirect, which
+// throws, a 500, for an address on another site. Such an address becomes the start page before the page sees it,
+// as the Register page does, so the person is signed in or out and lands on the start page.
+public sealed class LocalReturnUrlFilter : IAsyncPageFilter
+{
+    private const string Parameter = "returnUrl";
+
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var key = context.HandlerArguments.Keys.FirstOrDefault(k => string.Equals(k, Parameter, StringComparison.OrdinalIgnoreCase));
+        if (key is not null && context.HandlerArguments[key] is string returnUrl)
+        {
+            var url = context.HttpContext.RequestServices.GetRequiredService<IUrlHelperFactory>().GetUrlHelper(context);
+            if (!url.IsLocalUrl(returnUrl))
+            {
+                context.HandlerArguments[key] = "~/";
+            }
+        }
+
+        return next();
+    }
+}
+
+// The shipped Login page says "Invalid login attempt." for a wrong password and sends a locked account to the
+// Lockout page. ChatSignInManager answers a locked account as a wrong password (so that real and unknown accounts
+// look alike); the one message it shows for both says that the account may be locked.
+public sealed class SignInFailureMessageFilter : IAsyncPageFilter
+{
+    public const string Page = "/Account/Login";
+
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var executed = await next();
+        // On a post the page's only message for the whole form is the failed sign-in.
+        if (HttpMethods.IsPost(context.HttpContext.Request.Method) && executed.Result is PageResult
+            && context.ModelState.TryGetValue(string.Empty, out var entry) && entry.Errors.Count > 0)
+        {
+            var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            context.ModelState.Remove(string.Empty);
+            context.ModelState.AddModelError(string.Empty, ChatSignInManager.FailureMessage(options));
+        }
+    }
+}
+
+// The shipped pages that mail a link (password reset, email confirmation, a changed address) build it from the
+// request's scheme and Host, which the sender of the request chooses. While their handlers run they see the
+// public address instead; the response itself is written with the request as it came.
+public sealed class PublicOriginPageFilter : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var (scheme, host, pathBase) = (request.Scheme, request.Host, request.PathBase);
+        (request.Scheme, request.Host, request.PathBase) = context.HttpContext.RequestServices.GetRequiredService<PublicOrigin>().Of(request);
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            (request.Scheme, request.Host, request.PathBase) = (scheme, host, pathBase);
         }
     }
 }

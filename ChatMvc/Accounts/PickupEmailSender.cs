@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatMvc.Accounts;
 
-// Every message lands in the pickup folder and the log, so a deployment without a mail server still lets an
-// administrator hand someone their confirmation or reset link; SMTP is added on top when configured.
+// Every message lands in the pickup folder, so a deployment without a mail server still lets an administrator hand
+// someone their confirmation or reset link; SMTP is added on top when configured. Only in Development does the log
+// carry the body too: elsewhere logs travel further than the folder (collectors, support tickets), and a reset link
+// in them is a key to the account.
 public sealed class PickupEmailSender(
     IOptions<EmailOptions> options,
     IHostEnvironment environment,
@@ -24,7 +26,14 @@ public sealed class PickupEmailSender(
         subject = HeaderValue(subject);
 
         await WritePickupFileAsync(settings, to, subject, htmlMessage);
-        logger.LogInformation("Email to {To}, subject {Subject}: {Body}", to, subject, htmlMessage);
+        if (environment.IsDevelopment())
+        {
+            logger.LogInformation("Email to {To}, subject {Subject}: {Body}", to, subject, htmlMessage);
+        }
+        else
+        {
+            logger.LogInformation("Email to {To}, subject {Subject}, written to the pickup folder", to, subject);
+        }
 
         if (!string.IsNullOrWhiteSpace(settings.Smtp.Host))
         {

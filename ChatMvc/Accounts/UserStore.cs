@@ -279,6 +279,17 @@ public sealed class UserStore(ChatDb db, TimeProvider time, IdentityErrorDescrib
         return true;
     }
 
+    // True when the step is later than every step accepted before for this account. Checked and recorded in one
+    // statement, so two requests racing with the same authenticator code cannot both pass.
+    public async Task<bool> AcceptAuthenticatorStepAsync(ChatUser user, long step, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command(
+            "UPDATE users SET authenticator_step = @step WHERE id = @Id AND (authenticator_step IS NULL OR authenticator_step < @step)",
+            new { user.Id, step },
+            cancellationToken)) == 1;
+    }
+
     public Task<int> CountCodesAsync(ChatUser user, CancellationToken cancellationToken) =>
         Task.FromResult(SplitCodes(user.RecoveryCodes).Length);
 

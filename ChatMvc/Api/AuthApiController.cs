@@ -92,7 +92,7 @@ public sealed class AuthApiController(
             { RequiresTwoFactor: true } => Refuse(
                 StatusCodes.Status401Unauthorized,
                 "This account uses two-factor sign-in: send twoFactorCode (from the authenticator app) or twoFactorRecoveryCode as well."),
-            _ => Refuse(StatusCodes.Status401Unauthorized, "The email or password is incorrect."),
+            _ => Refuse(StatusCodes.Status401Unauthorized, ChatSignInManager.FailureMessage(signIn.Options)),
         };
     }
 
