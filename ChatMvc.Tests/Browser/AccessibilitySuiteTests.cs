@@ -44,7 +44,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             await page.GetByLabel("Email").FillAsync("nobody@example.test");
             await page.GetByLabel("Password").FillAsync("Not-the-password-1");
             await page.GetByLabel("Password").PressAsync("Enter");
-            await Expect(page.GetByText("Invalid login attempt.")).ToBeVisibleAsync();
+            await Expect(page.GetByText("The email or password is incorrect")).ToBeVisibleAsync();
             await AuditAsync(page, "sign in, refused");
             await OpenAsync(page, "/Identity/Account/Register");
             await AuditAsync(page, "register", reflow: true);
