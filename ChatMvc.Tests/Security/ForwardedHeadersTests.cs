@@ -18,7 +18,8 @@ public sealed class ForwardedHeadersTests
     [Fact]
     public async Task With_no_proxy_listed_x_forwarded_for_from_the_apps_own_host_does_not_escape_the_sign_in_limit()
     {
-        using var app = new SocketApp(new());
+        // Empty, as docker-compose.yml passes it when no proxy is named.
+        using var app = new SocketApp(new() { ["ReverseProxy:KnownProxies"] = string.Empty });
         using var http = app.Start();
 
         var statuses = await SignInPostsAsync(http, Enumerable.Range(1, PostsPerMinute + 2).Select(i => $"203.0.113.{i}"));
