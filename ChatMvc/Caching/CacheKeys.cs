@@ -11,5 +11,10 @@ public static class CacheKeys
 
     public static string Members(long conversationId) => $"conversation:{conversationId}:members";
 
+    // The keys holding a conversation's cached state, dropped together on any change. Its generation key is
+    // not among them: it is bumped, never dropped, so a rebuild that began before the change is not stored.
+    public static string[] AllFor(long conversationId) =>
+        [ConversationHead(conversationId), RecentMessages(conversationId), Members(conversationId)];
+
     public static string Inbox(long userId) => $"user:{userId}:inbox";
 }

@@ -15,6 +15,8 @@ public sealed class ConversationCache(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly CacheFailureLog failures = new(time, logger);
+
     // Invalidations that could not reach the cache. Until they do, the cache may hold state older than the
     // database (if it kept its data through the outage), so they are retried until they succeed.
     private readonly ConcurrentDictionary<long, byte> pendingConversations = new();
@@ -27,13 +29,9 @@ public sealed class ConversationCache(
     private readonly SharedReads<(long Conversation, long Stamp), Snapshot> snapshotReads = new();
     private readonly long[] writeStamps = new long[1024];
 
-    // Cache failures are logged once per interval with a count of the rest: during an outage every request
-    // fails over to the database, and a warning with a stack trace for each would add a logging storm to it.
-    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
-    private long lastFailureLogged;
-    private long unloggedFailures;
-
     public bool HasPendingRepairs => !pendingConversations.IsEmpty || !pendingInboxes.IsEmpty;
+
+    // --- reads ----------------------------------------------------------------------------------------
 
     // The member's role, or null for anyone who is not a member (or a conversation that does not exist).
     public async Task<string?> RoleOfAsync(long conversationId, long userId) => RoleIn(await MembersAsync(conversationId), userId);
@@ -41,6 +39,8 @@ public sealed class ConversationCache(
     // The role and the cached head in one round trip: every conversation-scoped request checks membership, and
     // an idle poll then needs only the head (bench/run.sh measures a second round trip as a fifth of its cost).
     // The head is null when it is not cached; HeadAsync rebuilds it.
+    // The idle poll's path: its try/catch is written out rather than passed to TryAsync, whose delegate and
+    // extra state machine would cost allocations on every poll.
     public async Task<(string? Role, ConversationHead? Head)> AccessAsync(long conversationId, long userId)
     {
         try
@@ -48,12 +48,12 @@ public sealed class ConversationCache(
             var values = await cache.GetManyAsync([CacheKeys.Members(conversationId), CacheKeys.ConversationHead(conversationId)]);
             if (values[0] is { } cached)
             {
-                return (RoleIn(cached, userId), ConversationHead.Parse(values[1]));
+                return (MemberListJson.RoleIn(cached, userId), ConversationHead.Parse(values[1]));
             }
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            CacheFailed(e, "reading from the database the members of conversation", conversationId);
+            failures.Failed(e, "reading from the database the members of conversation", conversationId);
         }
 
         return (RoleIn(await ReadMembersAsync(conversationId), userId), null);
@@ -61,53 +61,33 @@ public sealed class ConversationCache(
 
     public async Task<IReadOnlyList<MemberRole>> MembersAsync(long conversationId)
     {
-        try
-        {
-            if (await cache.GetAsync(CacheKeys.Members(conversationId)) is { } cached)
-            {
-                return JsonSerializer.Deserialize<MemberRole[]>(cached, Json) ?? [];
-            }
-        }
-        catch (Exception e) when (IsCacheFailure(e))
-        {
-            CacheFailed(e, "reading from the database the members of conversation", conversationId);
-        }
-
-        return await ReadMembersAsync(conversationId);
+        string? cached = null;
+        await TryAsync(
+            async () => cached = await cache.GetAsync(CacheKeys.Members(conversationId)),
+            "reading from the database the members of conversation", conversationId);
+        return cached is null ? await ReadMembersAsync(conversationId) : MemberListJson.Deserialize(cached);
     }
 
     public async Task<ConversationHead> HeadAsync(long conversationId)
     {
-        try
-        {
-            if (ConversationHead.Parse(await cache.GetAsync(CacheKeys.ConversationHead(conversationId))) is { } head)
-            {
-                return head;
-            }
-        }
-        catch (Exception e) when (IsCacheFailure(e))
-        {
-            CacheFailed(e, "reading from the database the head of conversation", conversationId);
-        }
-
-        return (await ReadSnapshotAsync(conversationId)).Head;
+        string? cached = null;
+        await TryAsync(
+            async () => cached = await cache.GetAsync(CacheKeys.ConversationHead(conversationId)),
+            "reading from the database the head of conversation", conversationId);
+        return ConversationHead.Parse(cached) ?? (await ReadSnapshotAsync(conversationId)).Head;
     }
 
     // The head and the recent messages (oldest first) as one consistent snapshot.
     public async Task<(ConversationHead Head, IReadOnlyList<MessageView> Recent)> SnapshotAsync(long conversationId)
     {
-        try
+        (string? Head, IReadOnlyList<string> Recent) cached = (null, []);
+        await TryAsync(
+            async () => cached = await cache.GetWithListAsync(
+                CacheKeys.ConversationHead(conversationId), CacheKeys.RecentMessages(conversationId)),
+            "reading from the database the recent messages of conversation", conversationId);
+        if (ConversationHead.Parse(cached.Head) is { } cachedHead)
         {
-            var (headText, list) = await cache.GetWithListAsync(
-                CacheKeys.ConversationHead(conversationId), CacheKeys.RecentMessages(conversationId));
-            if (ConversationHead.Parse(headText) is { } cachedHead)
-            {
-                return (cachedHead, list.Select(item => JsonSerializer.Deserialize<MessageView>(item, Json)!).ToList());
-            }
-        }
-        catch (Exception e) when (IsCacheFailure(e))
-        {
-            CacheFailed(e, "reading from the database the recent messages of conversation", conversationId);
+            return (cachedHead, cached.Recent.Select(item => JsonSerializer.Deserialize<MessageView>(item, Json)!).ToList());
         }
 
         var snapshot = await ReadSnapshotAsync(conversationId);
@@ -129,33 +109,8 @@ public sealed class ConversationCache(
             : await messages.AfterAsync(conversationId, afterId);
     }
 
-    public async Task MessageAddedAsync(MessageView message)
-    {
-        var conversationId = message.ConversationId;
-        Wrote(conversationId);
-        try
-        {
-            await cache.AppendIfNewerAsync(
-                CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
-                CacheKeys.RecentMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json), RecentCount);
-        }
-        catch (Exception e) when (IsCacheFailure(e))
-        {
-            await DropAsync(conversationId, e);
-        }
-
-        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId));
-    }
-
-    // After an edit, a delete or a membership change: drop what is cached (the next reader rebuilds it from
-    // the database) and tell the members' conversation lists.
-    public async Task ConversationChangedAsync(long conversationId, IEnumerable<long>? alsoTell = null)
-    {
-        await DropAsync(conversationId, cause: null);
-        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId).Concat(alsoTell ?? []).Distinct());
-    }
-
     // The conversation list polls with this; any change to any of the user's conversations bumps it.
+    // The idle list poll's path: written out for the same reason as AccessAsync.
     public async Task<long> InboxVersionAsync(long userId)
     {
         var key = CacheKeys.Inbox(userId);
@@ -174,26 +129,91 @@ public sealed class ConversationCache(
         catch (Exception e) when (IsCacheFailure(e))
         {
             // The conversation list then refreshes on every poll until the cache is back.
-            CacheFailed(e, "refreshing on every poll the conversation list of user", userId);
+            failures.Failed(e, "refreshing on every poll the conversation list of user", userId);
             return -1;
         }
+    }
+
+    // --- writes, after the database has committed ---------------------------------------------------------
+
+    public async Task MessageAddedAsync(MessageView message)
+    {
+        var conversationId = message.ConversationId;
+        Wrote(conversationId);
+        if (await FailureOfAsync(() => cache.AppendIfNewerAsync(
+                CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
+                CacheKeys.RecentMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json), RecentCount)) is { } failure)
+        {
+            await DropAsync(conversationId, failure);
+        }
+
+        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId));
+    }
+
+    // After an edit, a delete or a membership change: drop what is cached (the next reader rebuilds it from
+    // the database) and tell the members' conversation lists.
+    public async Task ConversationChangedAsync(long conversationId, IEnumerable<long>? alsoTell = null)
+    {
+        await DropAsync(conversationId, cause: null);
+        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId).Concat(alsoTell ?? []).Distinct());
     }
 
     public async Task TouchInboxesAsync(IEnumerable<long> userIds)
     {
         foreach (var userId in userIds)
         {
-            try
+            if (!await TryAsync(
+                    () => cache.IncrementAsync(CacheKeys.Inbox(userId)), "will retry telling the conversation list of user", userId))
             {
-                await cache.IncrementAsync(CacheKeys.Inbox(userId));
-            }
-            catch (Exception e) when (IsCacheFailure(e))
-            {
-                CacheFailed(e, "will retry telling the conversation list of user", userId);
                 pendingInboxes.TryAdd(userId, 0);
             }
         }
     }
+
+    // Retries the invalidations that failed; called periodically by CacheRepairService. While the cache is
+    // still down, the first failure ends the round: the next one retries.
+    public async Task RepairAsync()
+    {
+        foreach (var conversationId in pendingConversations.Keys)
+        {
+            if (await FailureOfAsync(() => InvalidateAsync(conversationId)) is not null)
+            {
+                return;
+            }
+
+            pendingConversations.TryRemove(conversationId, out _);
+        }
+
+        foreach (var userId in pendingInboxes.Keys)
+        {
+            if (await FailureOfAsync(() => cache.IncrementAsync(CacheKeys.Inbox(userId))) is not null)
+            {
+                return;
+            }
+
+            pendingInboxes.TryRemove(userId, out _);
+        }
+    }
+
+    private async Task DropAsync(long conversationId, Exception? cause)
+    {
+        Wrote(conversationId);
+        if (cause is not null)
+        {
+            logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
+        }
+
+        if (await FailureOfAsync(() => InvalidateAsync(conversationId)) is { } failure)
+        {
+            logger.LogError(failure, "Could not drop the cached state of conversation {Conversation}; will retry", conversationId);
+            pendingConversations.TryAdd(conversationId, 0);
+        }
+    }
+
+    private Task InvalidateAsync(long conversationId) =>
+        cache.InvalidateAsync(CacheKeys.ConversationGeneration(conversationId), CacheKeys.AllFor(conversationId));
+
+    // --- rebuilds from the database -------------------------------------------------------------------
 
     // From the database, shared with concurrent callers, and stored for the next reader unless a write came
     // in meanwhile (the generation check). With the cache down, only the database read remains.
@@ -208,7 +228,7 @@ public sealed class ConversationCache(
                 ? Task.CompletedTask
                 : cache.StoreIfGenerationAsync(
                     CacheKeys.ConversationGeneration(conversationId), generation,
-                    new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = JsonSerializer.Serialize(members, Json) })));
+                    new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = MemberListJson.Serialize(members) })));
 
     private Task<Snapshot> ReadSnapshotAsync(long conversationId) =>
         snapshotReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(
@@ -227,30 +247,22 @@ public sealed class ConversationCache(
     private async Task<T> RebuildAsync<T>(long conversationId, Func<Task<T>> read, Func<long, T, Task> store)
     {
         long? generation = null;
-        try
-        {
-            generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId));
-        }
-        catch (Exception e) when (IsCacheFailure(e))
-        {
-            CacheFailed(e, "not storing the state read from the database for conversation", conversationId);
-        }
+        await TryAsync(
+            async () => generation = await cache.GetGenerationAsync(CacheKeys.ConversationGeneration(conversationId)),
+            "not storing the state read from the database for conversation", conversationId);
 
         var value = await read();
         if (generation is { } readGeneration)
         {
-            try
-            {
-                await store(readGeneration, value);
-            }
-            catch (Exception e) when (IsCacheFailure(e))
-            {
-                CacheFailed(e, "could not store the state read from the database for conversation", conversationId);
-            }
+            await TryAsync(
+                () => store(readGeneration, value),
+                "could not store the state read from the database for conversation", conversationId);
         }
 
         return value;
     }
+
+    // --- write stamps ---------------------------------------------------------------------------------
 
     private long WriteStamp(long conversationId) => Volatile.Read(ref writeStamps[StampIndex(conversationId)]);
 
@@ -260,111 +272,40 @@ public sealed class ConversationCache(
 
     private int StampIndex(long conversationId) => (int)((ulong)conversationId % (ulong)writeStamps.Length);
 
-    private void CacheFailed(Exception e, string what, long id)
+    // --- cache failures -------------------------------------------------------------------------------
+
+    // One cache call whose failure the caller survives (it falls back to the database or queues a repair):
+    // the failure goes to the throttled log and the answer is false.
+    private async Task<bool> TryAsync(Func<Task> call, string what, long id)
     {
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref lastFailureLogged);
-        if ((last == 0 || time.GetElapsedTime(last, now) >= FailureLogInterval)
-            && Interlocked.CompareExchange(ref lastFailureLogged, now, last) == last)
+        if (await FailureOfAsync(call) is not { } failure)
         {
-            logger.LogWarning(
-                e, "Cache unavailable; {What} {Id} ({Unlogged} more cache failures since the last warning)",
-                what, id, Interlocked.Exchange(ref unloggedFailures, 0));
+            return true;
         }
-        else
-        {
-            Interlocked.Increment(ref unloggedFailures);
-        }
+
+        failures.Failed(failure, what, id);
+        return false;
     }
 
-    private async Task DropAsync(long conversationId, Exception? cause)
+    // One cache call, its failure handed back instead of thrown.
+    private static async Task<Exception?> FailureOfAsync(Func<Task> call)
     {
-        Wrote(conversationId);
-        if (cause is not null)
-        {
-            logger.LogWarning(cause, "Cache write failed; dropping the cached state of conversation {Conversation}", conversationId);
-        }
-
         try
         {
-            await cache.InvalidateAsync(
-                CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
-                CacheKeys.RecentMessages(conversationId), CacheKeys.Members(conversationId));
+            await call();
+            return null;
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogError(e, "Could not drop the cached state of conversation {Conversation}; will retry", conversationId);
-            pendingConversations.TryAdd(conversationId, 0);
+            return e;
         }
     }
 
-    // Retries the invalidations that failed; called periodically by CacheRepairService.
-    public async Task RepairAsync()
-    {
-        foreach (var conversationId in pendingConversations.Keys)
-        {
-            try
-            {
-                await cache.InvalidateAsync(
-                    CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
-                    CacheKeys.RecentMessages(conversationId), CacheKeys.Members(conversationId));
-                pendingConversations.TryRemove(conversationId, out _);
-            }
-            catch (Exception e) when (IsCacheFailure(e))
-            {
-                return;
-            }
-        }
-
-        foreach (var userId in pendingInboxes.Keys)
-        {
-            try
-            {
-                await cache.IncrementAsync(CacheKeys.Inbox(userId));
-                pendingInboxes.TryRemove(userId, out _);
-            }
-            catch (Exception e) when (IsCacheFailure(e))
-            {
-                return;
-            }
-        }
-    }
-
-    // One member's role read straight from the cached member list, without building the list: deserialising
-    // it is about 6 us for 50 members and grows with the group, against about 55 us of CPU for a whole idle
-    // poll (bench/run.sh).
-    private static string? RoleIn(string membersJson, long userId)
-    {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(membersJson));
-        long? id = null;
-        string? role = null;
-        while (reader.Read())
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    (id, role) = (null, null);
-                    break;
-                case JsonTokenType.PropertyName when reader.ValueTextEquals("userId"u8):
-                    reader.Read();
-                    id = reader.GetInt64();
-                    break;
-                case JsonTokenType.PropertyName when reader.ValueTextEquals("role"u8):
-                    reader.Read();
-                    role = reader.GetString();
-                    break;
-                case JsonTokenType.EndObject when id == userId:
-                    return role;
-            }
-        }
-
-        return null;
-    }
+    // Only the cache being unreachable or too slow is survived; any other exception is a bug and propagates.
+    private static bool IsCacheFailure(Exception e) =>
+        e is StackExchange.Redis.RedisException or TimeoutException;
 
     private static string? RoleIn(IEnumerable<MemberRole> members, long userId) => members.FirstOrDefault(m => m.UserId == userId)?.Role;
 
     private sealed record Snapshot(ConversationHead Head, IReadOnlyList<MessageView> Recent);
-
-    private static bool IsCacheFailure(Exception e) =>
-        e is StackExchange.Redis.RedisException or TimeoutException;
 }
