@@ -19,6 +19,7 @@ public static class Startup
         services.AddSingleton<Migrator>();
         services.AddChatCache(configuration);
         services.AddChatAccounts(configuration);
+        services.AddAccountSessions();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<PeopleQueries>();

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Api;
 
@@ -177,6 +182,55 @@ public abstract class AuthApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.NotEqual(user.RefreshToken, tokens.GetProperty("refreshToken").GetString());
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_works_once_and_the_new_one_it_answers_works_next()
+    {
+        using var user = await app.NewApiUserAsync("Rotator");
+        using var http = app.NewApiClient();
+
+        var second = await (await http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = user.RefreshToken })).JsonAsync(HttpStatusCode.OK);
+        var secondRefresh = second.GetProperty("refreshToken").GetString();
+        var third = await (await http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = secondRefresh })).JsonAsync(HttpStatusCode.OK);
+
+        Assert.NotEqual(secondRefresh, third.GetProperty("refreshToken").GetString());
+        var again = await http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = secondRefresh });
+        Assert.Contains("already used", (await again.ProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Presenting_a_used_refresh_token_again_revokes_every_refresh_token_of_its_sign_in()
+    {
+        using var user = await app.NewApiUserAsync("Stolen Token");
+        using var thief = app.NewApiClient();
+        using var owner = app.NewApiClient();
+        var thiefs = await (await thief.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = user.RefreshToken })).JsonAsync(HttpStatusCode.OK);
+        var otherSignIn = await owner.LoginAsync(user.Account.Email, user.Account.Password);
+
+        var reuse = await owner.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = user.RefreshToken });
+
+        await reuse.ProblemAsync(HttpStatusCode.Unauthorized);
+        var thiefsNext = await thief.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = thiefs.GetProperty("refreshToken").GetString() });
+        await thiefsNext.ProblemAsync(HttpStatusCode.Unauthorized);
+        var unrelated = await owner.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = otherSignIn.GetProperty("refreshToken").GetString() });
+        await unrelated.JsonAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Only_a_hash_of_each_refresh_token_is_stored()
+    {
+        using var user = await app.NewApiUserAsync("Hashed Token");
+
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        var stored = (await connection.QueryAsync<string>(
+            "SELECT token_hash FROM api_refresh_tokens WHERE user_id = @Id", new { user.Id })).ToList();
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(user.RefreshToken)));
+        Assert.Equal([hash], stored);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM api_refresh_tokens WHERE token_hash = @RefreshToken OR family = @RefreshToken", new { user.RefreshToken }));
     }
 
     [Fact]

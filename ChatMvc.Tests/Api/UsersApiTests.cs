@@ -22,7 +22,59 @@ public abstract class UsersApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.True(first.GetProperty("paging").GetProperty("hasMore").GetBoolean());
         Assert.Equal([cy.Id], second.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
         Assert.False(second.GetProperty("paging").GetProperty("hasMore").GetBoolean());
-        Assert.Equal(cy.Account.Email, second.GetProperty("items")[0].GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task The_directory_shows_names_and_pictures_but_no_one_s_email()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        using var ann = await app.NewApiUserAsync($"Ann {tag}");
+        using var bo = await app.NewApiUserAsync($"Bo {tag}");
+
+        var everyone = await ann.Http.GetAsync($"/api/v1/users?page=1&pageSize={ChatMvc.Api.UsersApiController.MaxPageSize}");
+        var found = await (await ann.Http.GetAsync($"/api/v1/users?q={tag}")).JsonAsync(HttpStatusCode.OK);
+        var one = await (await ann.Http.GetAsync($"/api/v1/users/{bo.Id}")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.DoesNotContain("@", await everyone.Content.ReadAsStringAsync());
+        Assert.All(found.GetProperty("items").EnumerateArray(), person =>
+            Assert.Equal(["displayName", "id", "imageUrl"], person.EnumerateObject().Select(p => p.Name).Order()));
+        Assert.False(one.TryGetProperty("email", out _));
+        var me = await (await ann.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(ann.Account.Email, me.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_whole_email_address_finds_its_account_and_part_of_one_finds_no_one()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Typist");
+        using var bo = await app.NewApiUserAsync("Bo Addressed");
+
+        var whole = await ann.Http.GetAsync($"/api/v1/users?q={Uri.EscapeDataString(bo.Account.Email.ToUpperInvariant())}");
+        var part = await (await ann.Http.GetAsync($"/api/v1/users?q={Uri.EscapeDataString(bo.Account.Email[..12])}")).JsonAsync(HttpStatusCode.OK);
+
+        var wholeText = await whole.Content.ReadAsStringAsync();
+        var byEmail = await whole.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal([bo.Id], byEmail.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
+        Assert.DoesNotContain(bo.Account.Email, wholeText, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(part.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Conversations_members_and_messages_carry_no_one_s_email()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Private");
+        using var bo = await app.NewApiUserAsync("Bo Private");
+        var id = await ann.StartConversationAsync("Private group", bo.Id);
+        await ann.SendAsync(id, "No addresses here");
+
+        foreach (var url in new[] { "/api/v1/conversations", $"/api/v1/conversations/{id}", $"/api/v1/conversations/{id}/messages" })
+        {
+            var response = await bo.Http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(ann.Account.Email, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(bo.Account.Email, text, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

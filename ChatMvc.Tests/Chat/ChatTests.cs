@@ -60,17 +60,40 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task The_directory_finds_people_by_name_or_email_without_javascript()
+    public async Task The_directory_finds_people_by_part_of_a_name_or_a_whole_email_without_javascript()
     {
         using var ann = await app.NewPersonAsync("Ann Finder");
         using var bo = await app.NewPersonAsync("Bolette Quixote");
 
         var byName = await ann.Client.GetAsync("/conversations/new?q=quixote");
-        var byEmail = await ann.Client.GetAsync($"/conversations/new?q={Uri.EscapeDataString(bo.User.Email[..10])}");
+        var byEmail = await ann.Client.GetAsync($"/conversations/new?q={Uri.EscapeDataString(bo.User.Email.ToUpperInvariant())}");
+        var byPartOfEmail = await ann.Client.GetAsync($"/conversations/new?q={Uri.EscapeDataString(bo.User.Email[..10])}");
 
         Assert.Contains("Bolette Quixote", byName.Document.QuerySelector("#people-picker")!.TextContent);
         Assert.Contains("Bolette Quixote", byEmail.Document.QuerySelector("#people-picker")!.TextContent);
+        Assert.DoesNotContain("Bolette Quixote", byPartOfEmail.Document.QuerySelector("#people-picker")!.TextContent);
         Assert.DoesNotContain("Ann Finder", byName.Document.QuerySelector("#people-picker")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_people_picker_and_the_members_page_show_no_one_s_email()
+    {
+        using var ann = await app.NewPersonAsync("Ann Picker");
+        using var bo = await app.NewPersonAsync("Bo Picked");
+        using var cy = await app.NewPersonAsync("Cy Candidate");
+        var id = await ann.StartConversationAsync("Picker group", bo);
+
+        var picker = await ann.Client.GetAsync($"/conversations/new?q=Bo%20Picked&selected={cy.Id}");
+        var fragment = await ann.Client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/conversations/new?q=Picked") { Headers = { { "HX-Request", "true" } } });
+        var members = await ann.Client.GetAsync($"/conversations/{id}/members?q=Cy%20Candidate");
+
+        Assert.Contains("Bo Picked", picker.Document.QuerySelector("#people-picker")!.TextContent);
+        Assert.Contains("Cy Candidate", members.Document.QuerySelector(".add-members")!.TextContent);
+        foreach (var html in new[] { picker.Document.DocumentElement.OuterHtml, await fragment.Content.ReadAsStringAsync(), members.Document.DocumentElement.OuterHtml })
+        {
+            Assert.DoesNotContain(bo.User.Email, html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(cy.User.Email, html, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

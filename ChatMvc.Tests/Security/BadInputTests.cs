@@ -159,12 +159,23 @@ public abstract class BadInputTests<TApp>(BadInputTests<TApp>.World world) : ICl
             ("a form feed", "a\u000cb"), ("DEL", "a\u007fb"), ("a C1 control", "a\u009bb"),
         ];
         (string Name, string Value)[] oneLine = [("a line break", "Ann\nAdmin"), ("a tab", "Ann\tB"), ("a carriage return", "Ann\rB")];
+        // Names and titles sit inside sentences, where these would reorder the words around them.
+        (string Name, string Value)[] direction =
+        [
+            ("a right-to-left override", "\u202Egnp.exe"), ("a right-to-left isolate", "Ann\u2067B\u2069"), ("a right-to-left mark", "Ann\u200F"),
+            ("a left-to-right embedding", "\u202AAnn"), ("an Arabic letter mark", "Ann\u061C"),
+        ];
         foreach (var (field, make, multiline, urlEncoded) in TextFields())
         {
             foreach (var (name, value) in multiline ? everywhere : everywhere.Concat(oneLine))
             {
                 // A browser sends NUL in a url-encoded form as %00, which the framework itself refuses to read.
                 cases.Add($"{field}: {name}", new(w => make(w, value), 400, urlEncoded && value.Contains('\0') ? NotAccepted : Unreadable));
+            }
+
+            foreach (var (name, value) in multiline ? [] : direction)
+            {
+                cases.Add($"{field}: {name}", new(w => make(w, value), 400, "change the direction of the text"));
             }
         }
 
@@ -573,6 +584,16 @@ public abstract class BadInputTests<TApp>(BadInputTests<TApp>.World world) : ICl
         {
             cases.Add($"page send: {value}", new(value, w => SendPage(w, value), (newest, groupWindow, bodies)));
             cases.Add($"api send: {value}", new(value, w => SendApi(w, value), (newest, groupWindow, bodies)));
+            cases.Add($"api photo description: {value}", new(value, w => PhotoApi(w, value), (
+                (w, _) => $"SELECT image_alt FROM messages WHERE conversation_id = {w.Group} ORDER BY id DESC LIMIT 1", groupWindow,
+                d => string.Join("\n", d.QuerySelectorAll("article.message img").Select(i => i.GetAttribute("alt"))))));
+
+            // Direction controls are refused in names and titles (see the refused cases); messages keep them.
+            if (value.Contains('\u202E', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             cases.Add($"page profile: {value}", new(value, w => PagePost(w.Cy, "/profile", ("displayName", value)), (
                 (w, _) => $"SELECT display_name FROM users WHERE id = {w.Cy.Id}", (w, _) => $"/users/{w.Cy.Id}", heading)));
             cases.Add($"api profile: {value}", new(value, w => ApiJson(w.Cy, HttpMethod.Put, "/api/v1/users/me", new { displayName = value }), (
@@ -583,9 +604,6 @@ public abstract class BadInputTests<TApp>(BadInputTests<TApp>.World world) : ICl
                 (_, r) => $"SELECT title FROM conversations WHERE id = {CreatedId(r)}", (_, r) => $"/conversations/{CreatedId(r)}", heading)));
             cases.Add($"page rename: {value}", new(value, w => RenamePage(w, value), (
                 (w, _) => $"SELECT title FROM conversations WHERE id = {w.Group}", groupWindow, heading)));
-            cases.Add($"api photo description: {value}", new(value, w => PhotoApi(w, value), (
-                (w, _) => $"SELECT image_alt FROM messages WHERE conversation_id = {w.Group} ORDER BY id DESC LIMIT 1", groupWindow,
-                d => string.Join("\n", d.QuerySelectorAll("article.message img").Select(i => i.GetAttribute("alt"))))));
         }
 
         return cases;

@@ -7,11 +7,12 @@ namespace ChatMvc.Accounts;
 
 // Deleting an account leaves every group first, so ownership is handed over (or an emptied group goes)
 // exactly as when the person leaves by hand. Their past messages stay, shown as from "deleted user".
+// Deleting or locking an account ends its sessions and tokens at once (AccountSessions).
 public sealed class ChatUserManager(
     IUserStore<ChatUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<ChatUser> passwordHasher,
     IEnumerable<IUserValidator<ChatUser>> userValidators, IEnumerable<IPasswordValidator<ChatUser>> passwordValidators,
     ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<ChatUser>> logger,
-    ConversationQueries conversations, ConversationManagement management, ConversationCache cache)
+    ConversationQueries conversations, ConversationManagement management, ConversationCache cache, AccountSessions sessions)
     : UserManager<ChatUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<IdentityResult> DeleteAsync(ChatUser user)
@@ -27,9 +28,31 @@ public sealed class ChatUserManager(
         }
 
         var result = await base.DeleteAsync(user);
+        if (result.Succeeded)
+        {
+            await sessions.ForgetAsync(user.Id);
+        }
+
         foreach (var conversationId in conversationIds)
         {
             await cache.ConversationChangedAsync(conversationId, alsoTell: [user.Id]);
+        }
+
+        return result;
+    }
+
+    // Failed sign-ins lock the account after the last allowed attempt.
+    public override async Task<IdentityResult> AccessFailedAsync(ChatUser user) =>
+        await EndSessionsIfLockedAsync(user, await base.AccessFailedAsync(user));
+
+    public override async Task<IdentityResult> SetLockoutEndDateAsync(ChatUser user, DateTimeOffset? lockoutEnd) =>
+        await EndSessionsIfLockedAsync(user, await base.SetLockoutEndDateAsync(user, lockoutEnd));
+
+    private async Task<IdentityResult> EndSessionsIfLockedAsync(ChatUser user, IdentityResult result)
+    {
+        if (result.Succeeded && await IsLockedOutAsync(user))
+        {
+            await sessions.EndAllAsync(user.Id);
         }
 
         return result;

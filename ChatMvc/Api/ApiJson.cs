@@ -14,11 +14,12 @@ public static class ApiUrls
     public static string Image(long imageId, string variant) => $"/api/v1/images/{imageId}/{variant}";
 }
 
-// ImageUrl is null for someone without a picture: show their initials.
-public sealed record PersonJson(long Id, string DisplayName, string? Email, string? ImageUrl)
+// ImageUrl is null for someone without a picture: show their initials. No email: an address is shown only to
+// its owner (MeJson).
+public sealed record PersonJson(long Id, string DisplayName, string? ImageUrl)
 {
     public static PersonJson From(Person person) =>
-        new(person.Id, person.DisplayName, person.Email, ApiUrls.Avatar(person.Id, person.AvatarImageId));
+        new(person.Id, person.DisplayName, ApiUrls.Avatar(person.Id, person.AvatarImageId));
 }
 
 public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl)

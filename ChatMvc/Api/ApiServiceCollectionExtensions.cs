@@ -1,6 +1,9 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using ChatMvc.Chat;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Identity;
@@ -16,7 +19,10 @@ public static class ApiServiceCollectionExtensions
 {
     public static IServiceCollection AddChatApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+        services.AddAuthentication().AddScheme<BearerTokenOptions, ApiTokenHandler>(IdentityConstants.BearerScheme, configureOptions: null);
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).Configure<IDataProtectionProvider>((options, protection) =>
+            options.BearerTokenProtector = new TicketDataFormat(protection.CreateProtector("ChatMvc.Api", "BearerToken")));
+        services.AddScoped<RefreshTokens>();
         services.AddAuthorization(options => options.AddPolicy(ApiController.Policy, policy => policy
             // The bearer scheme goes last: when a request carries both a cookie and a token, the token's identity
             // comes first in the merged user, so the token decides who acts.

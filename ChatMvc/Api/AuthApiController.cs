@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace ChatMvc.Api;
 
@@ -14,7 +13,7 @@ namespace ChatMvc.Api;
 [Tags("Auth")]
 [EnableRateLimiting(ApiRateLimitOptions.AuthPolicy)]
 public sealed class AuthApiController(
-    AccountRegistration registration, SignInManager<ChatUser> signIn, IOptionsMonitor<BearerTokenOptions> bearerOptions, TimeProvider time)
+    AccountRegistration registration, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens)
     : ApiController
 {
     [HttpPost("register")]
@@ -96,8 +95,7 @@ public sealed class AuthApiController(
         };
     }
 
-    // The refresh token carries the security stamp it was issued with; changing the password changes the stamp,
-    // so every refresh token issued before stops working.
+    // A refresh token is single-use: the answer carries the next one (RefreshTokens).
     [HttpPost("refresh")]
     [ProducesResponseType<AccessTokenResponse>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Refresh(RefreshRequest request)
@@ -107,18 +105,13 @@ public sealed class AuthApiController(
             return Invalid("refreshToken", "Send the refreshToken from the last sign-in or refresh.");
         }
 
-        var ticket = bearerOptions.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
-        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
-            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { } user
-            || !await signIn.CanSignInAsync(user))
-        {
-            return Refuse(
+        return await refreshTokens.RedeemAsync(request.RefreshToken) is ({ } user, var properties)
+            ? SignIn(await signIn.CreateUserPrincipalAsync(user), properties, IdentityConstants.BearerScheme)
+            : Refuse(
                 StatusCodes.Status401Unauthorized,
-                "This refresh token is no longer valid: it has expired, or the password changed or the account was removed since it was issued. "
+                "This refresh token is no longer valid: it was already used (each works once; use the one the last refresh returned), "
+                + "it has expired, or the password changed or the account was locked or removed since it was issued. "
                 + "Sign in again with POST /api/v1/auth/login.");
-        }
-
-        return SignIn(await signIn.CreateUserPrincipalAsync(user), IdentityConstants.BearerScheme);
     }
 }
 

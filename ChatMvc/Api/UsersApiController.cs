@@ -17,7 +17,7 @@ public sealed class UsersApiController(
 {
     public const int MaxPageSize = 100;
 
-    // The directory, searched by display name or email as on the new-conversation page.
+    // The directory, searched by part of a display name or a whole email address, as on the new-conversation page.
     [HttpGet("")]
     public async Task<ActionResult<PagedPeopleJson>> Search(string? q, int page = 1, int pageSize = 20)
     {

@@ -17,4 +17,8 @@ public static class CacheKeys
         [ConversationHead(conversationId), RecentMessages(conversationId), Members(conversationId)];
 
     public static string Inbox(long userId) => $"user:{userId}:inbox";
+
+    public static string Sessions(long userId) => $"user:{userId}:sessions";
+
+    public static string SessionsGeneration(long userId) => $"user:{userId}:sessions:generation";
 }

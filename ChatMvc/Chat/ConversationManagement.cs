@@ -65,8 +65,8 @@ public sealed class ConversationManagement(
             > 1 when string.IsNullOrEmpty(trimmedTitle) => StartOutcome.Refuse(StartRefusal.GroupWithoutTitle, "A group needs a title."),
             _ when trimmedTitle?.Length > MaxTitleLength =>
                 StartOutcome.Refuse(StartRefusal.TitleTooLong, $"A title can be at most {MaxTitleLength} characters."),
-            _ when trimmedTitle is not null && !MessageText.IsReadable(trimmedTitle, multiline: false) =>
-                StartOutcome.Refuse(StartRefusal.UnreadableTitle, MessageText.UnreadableError("A title")),
+            _ when trimmedTitle is not null && MessageText.NameError(trimmedTitle, "A title") is { } titleError =>
+                StartOutcome.Refuse(StartRefusal.UnreadableTitle, titleError),
             _ => null,
         };
         if (refusal is null && !await conversations.UsersExistAsync(memberIds))
@@ -96,13 +96,12 @@ public sealed class ConversationManagement(
         return new StartOutcome(id, created);
     }
 
-    // A group's new title as stored: trimmed. Null, with the reason, when it is empty, too long or not readable text.
+    // A group's new title as stored: trimmed. Null, with the reason, when it is empty, too long or not a plain name.
     public static string? NormalizeTitle(string? title, out string? error)
     {
         var text = title?.Trim() ?? string.Empty;
         error = text.Length is 0 or > MaxTitleLength ? $"A title needs 1 to {MaxTitleLength} characters."
-            : !MessageText.IsReadable(text, multiline: false) ? MessageText.UnreadableError("A title")
-            : null;
+            : MessageText.NameError(text, "A title");
         return error is null ? text : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace ChatMvc.Chat;
@@ -90,6 +91,21 @@ public static partial class MessageText
 
     public static string UnreadableError(string what) =>
         $"{what} can only hold text: no control characters (such as NUL) and no bytes that are not UTF-8.";
+
+    // Names and titles: readable text on one line, and no direction controls. A name sits inside sentences on
+    // every page ("NAME wrote at 10:00"), and a right-to-left override in it turns the rest of the sentence
+    // around, so that it says something else. Right-to-left names need none: browsers order their letters.
+    // Null when the text is fine, else the reason.
+    public static string? NameError(string text, string what) =>
+        !IsReadable(text, multiline: false) ? UnreadableError(what)
+        : text.AsSpan().ContainsAny(DirectionControls)
+            ? $"{what} cannot contain invisible characters that change the direction of the text (such as U+202E, right-to-left "
+                + "override, or U+200F, right-to-left mark). Remove them and type the text as it should read."
+        : null;
+
+    // The embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and marks (U+200E, U+200F, U+061C).
+    private static readonly SearchValues<char> DirectionControls =
+        SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C");
 
     // The text of a message that has a photo: it may be empty (null), but not too long.
     public static string? NormalizeOptional(string? body, out string? error)

@@ -152,8 +152,6 @@ public sealed record Person
 
     public string DisplayName { get; init; } = string.Empty;
 
-    public string? Email { get; init; }
-
     public long? AvatarImageId { get; init; }
 }
 

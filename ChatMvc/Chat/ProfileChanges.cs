@@ -9,14 +9,13 @@ public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQuer
 {
     public const int MaxDisplayNameLength = 100;
 
-    // The name as stored: trimmed. Null when it is empty, too long or not readable text.
+    // The name as stored: trimmed. Null when it is empty, too long or not a plain name (MessageText.NameError).
     public static string? NormalizeDisplayName(string? displayName, out string? error)
     {
         var name = displayName?.Trim() ?? string.Empty;
         error = name.Length is 0 or > MaxDisplayNameLength
             ? $"A display name needs 1 to {MaxDisplayNameLength} characters."
-            : !MessageText.IsReadable(name, multiline: false) ? MessageText.UnreadableError("A display name")
-            : null;
+            : MessageText.NameError(name, "A display name");
         return error is null ? name : null;
     }
 

@@ -1,16 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
 using ChatMvc.Chat;
 using Dapper;
 
 namespace ChatMvc.Data;
 
-// Invite links carry a random token; only its SHA-256 is stored, so the database alone opens no group.
+// Invite links carry a random token (SecretTokens); only its hash is stored, so the database alone opens no group.
 public sealed class InviteQueries(ChatDb db, TimeProvider time)
 {
     public async Task<(long Id, string Token)> CreateAsync(long conversationId, long creatorId, DateTimeOffset? expiresAt)
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = SecretTokens.New();
         await using var connection = await db.OpenAsync();
         var id = await connection.ExecuteScalarAsync<long>(
             db.Dialect.InsertReturningId("""
@@ -20,7 +18,7 @@ public sealed class InviteQueries(ChatDb db, TimeProvider time)
             new
             {
                 conversationId,
-                hash = Hash(token),
+                hash = SecretTokens.Hash(token),
                 creatorId,
                 now = Clock.ToUnixMs(time.GetUtcNow()),
                 expires = expiresAt is null ? (long?)null : Clock.ToUnixMs(expiresAt.Value),
@@ -35,7 +33,7 @@ public sealed class InviteQueries(ChatDb db, TimeProvider time)
             SELECT i.id, i.conversation_id, c.title AS conversation_title, i.created_at, i.expires_at, i.revoked_at
             FROM invites i JOIN conversations c ON c.id = i.conversation_id
             WHERE i.token_hash = @hash
-            """, new { hash = Hash(token) });
+            """, new { hash = SecretTokens.Hash(token) });
     }
 
     public async Task<IReadOnlyList<Invite>> ListAsync(long conversationId)
@@ -55,6 +53,4 @@ public sealed class InviteQueries(ChatDb db, TimeProvider time)
             "UPDATE invites SET revoked_at = @now WHERE id = @inviteId AND conversation_id = @conversationId AND revoked_at IS NULL",
             new { inviteId, conversationId, now = Clock.ToUnixMs(time.GetUtcNow()) }) > 0;
     }
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

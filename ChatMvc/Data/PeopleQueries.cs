@@ -5,19 +5,21 @@ namespace ChatMvc.Data;
 
 public sealed class PeopleQueries(ChatDb db)
 {
-    // Directory search by display name or email; '!' escapes LIKE wildcards the same way on both engines.
+    // Directory search by part of a display name, or by a whole email address: an address is private to its
+    // owner, so typing one finds its account without letting anyone discover addresses a few letters at a time.
+    // '!' escapes LIKE wildcards the same way on both engines. Emails are never selected.
     public async Task<IReadOnlyList<Person>> SearchAsync(string? query, long excludeUserId, int limit = 50, int offset = 0)
     {
         var text = (query ?? string.Empty).Trim();
         var pattern = "%" + text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%";
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<Person>("""
-            SELECT id, display_name, email, avatar_image_id FROM users
+            SELECT id, display_name, avatar_image_id FROM users
             WHERE deactivated_at IS NULL AND id <> @excludeUserId
-              AND (display_name LIKE @pattern ESCAPE '!' OR normalized_email LIKE @upperPattern ESCAPE '!')
+              AND (display_name LIKE @pattern ESCAPE '!' OR normalized_email = @email)
             ORDER BY display_name, id
             LIMIT @limit OFFSET @offset
-            """, new { excludeUserId, pattern, upperPattern = pattern.ToUpperInvariant(), limit, offset });
+            """, new { excludeUserId, pattern, email = text.ToUpperInvariant(), limit, offset });
         return rows.ToList();
     }
 
@@ -36,7 +38,7 @@ public sealed class PeopleQueries(ChatDb db)
 
         await using var connection = await db.OpenAsync();
         return (await connection.QueryAsync<Person>(
-            "SELECT id, display_name, email, avatar_image_id FROM users WHERE id IN @ids AND deactivated_at IS NULL ORDER BY display_name",
+            "SELECT id, display_name, avatar_image_id FROM users WHERE id IN @ids AND deactivated_at IS NULL ORDER BY display_name",
             new { ids })).ToList();
     }
 }
