@@ -108,7 +108,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         },
         Api("POST /api/v1/auth/refresh", "/api/v1/auth/refresh", 200, 200, 200, 200) with
         {
-            Json = (w, _, _) => new { refreshToken = w.Target.RefreshToken },
+            // A refresh token works once: each caller presents another of the target's.
+            Json = (w, who, _) => new { refreshToken = w.TargetRefreshTokens[w.People.ToList().IndexOf(who)] },
         },
         Api("GET /api/v1/conversations", "/api/v1/conversations", 401, 200, 200, 200),
         Api("POST /api/v1/conversations", "/api/v1/conversations", 401, 201, 201, 201) with
@@ -346,6 +347,9 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
         public long Direct { get; private set; }
 
+        // One per caller in People, each from a sign-in of the target's.
+        public IReadOnlyList<string> TargetRefreshTokens { get; private set; } = [];
+
         public byte[] Jpeg { get; } = TestImages.Encode(24, 16, ImageFormat.Jpeg);
 
         // In the order they try each route.
@@ -359,6 +363,14 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
             Member = await Caller.RegisterAsync(App, "Member");
             Owner = await Caller.RegisterAsync(App, "Owner");
             Target = await Caller.RegisterAsync(App, "Target");
+            var refreshTokens = new List<string>();
+            foreach (var _ in People)
+            {
+                var tokens = await Client.LoginAsync(Target.Account!.Email, AccountSteps.Password);
+                refreshTokens.Add(tokens.GetProperty("refreshToken").GetString()!);
+            }
+
+            TargetRefreshTokens = refreshTokens;
             await ExpectAsync(HttpStatusCode.OK, await SendAsync(Target, HttpMethod.Put, "/api/v1/users/me/image", Photo("file")));
             Direct = await IdOfAsync(await SendAsync(Owner, HttpMethod.Post, "/api/v1/conversations", JsonContent.Create(new { participantIds = new[] { Member.Id } })));
         }
