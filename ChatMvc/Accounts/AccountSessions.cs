@@ -23,6 +23,7 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
     private readonly ConcurrentDictionary<long, byte> pending = new();
 
     private readonly SharedReads<(long User, long Stamp), string> reads = new();
+    private readonly CacheFailureLog failures = new(time, logger);
     private long writes;
 
     public Task<bool> IsCurrentAsync(ClaimsPrincipal principal, DateTimeOffset? issuedUtc) =>
@@ -61,7 +62,7 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
         catch (Exception e) when (IsCacheFailure(e))
         {
             pending[userId] = 0;
-            logger.LogWarning(e, "Could not drop the cached session state of user {UserId}; retrying before the next sign-in check", userId);
+            failures.Failed(e, "could not drop (retrying before the next sign-in check) the cached session state of user", userId);
         }
     }
 
@@ -76,7 +77,7 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogDebug(e, "Reading the session state of user {UserId} from the database", userId);
+            failures.Failed(e, "reading from the database the session state of user", userId);
         }
 
         return await RebuildAsync(userId);
@@ -94,7 +95,7 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
         }
         catch (Exception e) when (IsCacheFailure(e))
         {
-            logger.LogDebug(e, "Not caching the session state of user {UserId}", userId);
+            failures.Failed(e, "not storing the session state read from the database for user", userId);
         }
 
         var limit = await ReadLimitAsync(userId);
@@ -107,7 +108,7 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
             }
             catch (Exception e) when (IsCacheFailure(e))
             {
-                logger.LogDebug(e, "Could not cache the session state of user {UserId}", userId);
+                failures.Failed(e, "could not store the session state read from the database for user", userId);
             }
         }
 
