@@ -6,6 +6,11 @@ builder.Services.AddChat(builder.Configuration);
 
 var app = builder.Build();
 
+if (args.Length > 0 && args[0] is "backup" or "restore")
+{
+    return await SqliteBackupCommand.RunAsync(app.Services.GetRequiredService<SqliteBackup>(), args);
+}
+
 var migrator = app.Services.GetRequiredService<Migrator>();
 if (args.Contains("migrate"))
 {
@@ -13,11 +18,12 @@ if (args.Contains("migrate"))
     Console.WriteLine(applied.Count == 0
         ? "The database is up to date."
         : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
-    return;
+    return 0;
 }
 
 await migrator.MigrateAsync();
 app.UseChat();
 await app.RunAsync();
+return 0;
 
 public partial class Program;

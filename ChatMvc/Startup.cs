@@ -17,6 +17,7 @@ public static class Startup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatDb>();
         services.AddSingleton<Migrator>();
+        services.AddSingleton<SqliteBackup>();
         services.AddChatCache(configuration);
         services.AddChatAccounts(configuration);
         services.AddAccountSessions();

@@ -15,19 +15,11 @@ public sealed class AppProcess : IDisposable
     public AppProcess(IReadOnlyDictionary<string, string> settings)
     {
         Port = FreePort();
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "ChatMvc.dll")}\"")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = StartInfo(settings, []);
         start.Environment["ASPNETCORE_URLS"] = BaseUrl;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["App__PublicUrl"] = BaseUrl;
-        foreach (var (key, value) in settings)
+        if (!settings.ContainsKey("App:PublicUrl"))
         {
-            start.Environment[key.Replace(":", "__")] = value;
+            start.Environment["App__PublicUrl"] = BaseUrl;
         }
 
         process = Process.Start(start) ?? throw new InvalidOperationException("The app process did not start.");
@@ -113,6 +105,43 @@ public sealed class AppProcess : IDisposable
         {
             output.AppendLine(line);
         }
+    }
+
+    // Runs the app's command line (`migrate`, `backup FILE`, ...) to its end.
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(settings, arguments))
+            ?? throw new InvalidOperationException("The app process did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> settings, string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChatMvc.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production will not start without the address links in mail point to.
+        start.Environment["App__PublicUrl"] = "http://127.0.0.1";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+
+        return start;
     }
 
     private static int FreePort()

@@ -115,7 +115,7 @@ public static class AccountsServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());
 
         services.AddSingleton<DatabaseXmlRepository>();
-        services.AddDataProtection().SetApplicationName("ChatMvc");
+        services.AddDataProtection().SetApplicationName("ChatMvc").ProtectKeysAtRest(configuration);
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceProvider>((options, provider) => options.XmlRepository = provider.GetRequiredService<DatabaseXmlRepository>());
 

@@ -46,6 +46,11 @@ public sealed class ChatDb
 
     public SqlDialect Dialect { get; }
 
+    // The database file of the embedded engine (null on MySQL), for backup and restore.
+    public string? SqliteFile => Dialect.Provider == DatabaseProvider.Sqlite
+        ? new SqliteConnectionStringBuilder(connectionString).DataSource
+        : null;
+
     public string MigrationsPath { get; init; }
 
     public long OpenCount => Interlocked.Read(ref openCount);
