@@ -11,6 +11,9 @@ if (args.Length > 0 && args[0] is "backup" or "restore")
     return await SqliteBackupCommand.RunAsync(app.Services.GetRequiredService<SqliteBackup>(), args);
 }
 
+// Checked at startup so a server without libvips warns now, not at the first photo.
+app.Services.GetRequiredService<ChatMvc.Images.ImageLibrary>();
+
 var migrator = app.Services.GetRequiredService<Migrator>();
 if (args.Contains("migrate"))
 {

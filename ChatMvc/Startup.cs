@@ -29,6 +29,8 @@ public static class Startup
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<InviteQueries>();
         services.AddSingleton<ImageQueries>();
+        services.AddOptions<ImageLibraryOptions>().Bind(configuration.GetSection(ImageLibraryOptions.Section));
+        services.AddSingleton<ImageLibrary>();
         services.AddSingleton<ImageProcessor>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<ImageDelivery>();
@@ -37,7 +39,8 @@ public static class Startup
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<CacheHealthCheck>("cache");
+            .AddCheck<CacheHealthCheck>("cache")
+            .AddCheck<ImagesHealthCheck>("images");
 
         services.AddControllersWithViews(options =>
         {

@@ -27,9 +27,12 @@ public static class ApiSteps
     public static HttpClient NewApiClient(this ChatAppFactory app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 
-    public static async Task<ApiUser> NewApiUserAsync(this ChatAppFactory app, string displayName)
+    public static Task<ApiUser> NewApiUserAsync(this ChatAppFactory app, string displayName) =>
+        NewApiUserAsync(app.NewApiClient(), displayName);
+
+    // Registers and signs in through the API on a client of any app (in process or its own process).
+    public static async Task<ApiUser> NewApiUserAsync(HttpClient http, string displayName)
     {
-        var http = app.NewApiClient();
         var account = AccountSteps.NewUser(displayName);
         var registered = await http.PostAsJsonAsync("/api/v1/auth/register", new { account.Email, account.Password, account.DisplayName });
         var me = await registered.JsonAsync(HttpStatusCode.Created);

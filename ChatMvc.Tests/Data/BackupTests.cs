@@ -20,8 +20,8 @@ public sealed class BackupTests : IDisposable
         var live = Settings("live");
         var app = Start(live);
         await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-        using var ann = await SignUpAsync(app, "Ann Backup");
-        using var bo = await SignUpAsync(app, "Bo Backup");
+        using var ann = await ApiSteps.NewApiUserAsync(app.CreateClient(), "Ann Backup");
+        using var bo = await ApiSteps.NewApiUserAsync(app.CreateClient(), "Bo Backup");
         var conversation = await ann.Http.PostAsJsonAsync("/api/v1/conversations", new { participantIds = new[] { bo.Id } });
         var id = (await conversation.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64();
 
@@ -68,7 +68,7 @@ public sealed class BackupTests : IDisposable
         var live = Settings("live");
         var app = Start(live);
         await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-        using var ann = await SignUpAsync(app, "Ann Running");
+        using var ann = await ApiSteps.NewApiUserAsync(app.CreateClient(), "Ann Running");
         var file = Path.Combine(folder, "empty-backup.db");
         Assert.Equal(0, (await AppProcess.RunCommandAsync(Settings("other"), "migrate")).ExitCode);
         Assert.Equal(0, (await AppProcess.RunCommandAsync(Settings("other"), "backup", file)).ExitCode);
@@ -121,17 +121,6 @@ public sealed class BackupTests : IDisposable
         var app = new AppProcess(settings);
         apps.Add(app);
         return app;
-    }
-
-    private static async Task<ApiUser> SignUpAsync(AppProcess app, string name)
-    {
-        var account = AccountSteps.NewUser(name);
-        using (var http = app.CreateClient())
-        {
-            await http.PostAsJsonAsync("/api/v1/auth/register", new { account.Email, account.Password, account.DisplayName });
-        }
-
-        return await SignInAsync(app, account);
     }
 
     private static async Task<ApiUser> SignInAsync(AppProcess app, TestUser account)

@@ -47,7 +47,7 @@ public abstract class ApiController : ControllerBase
     protected ActionResult RefuseImage(RejectionReason reason, string message) => reason switch
     {
         RejectionReason.TooLarge => Refuse(StatusCodes.Status413PayloadTooLarge, message),
-        RejectionReason.Busy => Refuse(Response.StatusForRefused(reason), message),
+        RejectionReason.Busy or RejectionReason.Unavailable => Refuse(Response.StatusForRefused(reason), message),
         _ => Invalid("file", message),
     };
 

@@ -1,5 +1,6 @@
 using ChatMvc.Caching;
 using ChatMvc.Data;
+using ChatMvc.Images;
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -36,6 +37,15 @@ public sealed class CacheHealthCheck(ICacheStore cache) : IHealthCheck
             return HealthCheckResult.Unhealthy($"{cache.GetType().Name} does not answer: {e.Message}");
         }
     }
+}
+
+// Photos off is worth knowing but leaves chat working, so it is Degraded (still 200), never Unhealthy.
+public sealed class ImagesHealthCheck(ImageLibrary library) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(library.Available
+            ? HealthCheckResult.Healthy($"libvips ({library.Name}) loaded")
+            : HealthCheckResult.Degraded($"photos are off: {library.Problem}. {ImageLibrary.InstallHint}"));
 }
 
 public static class HealthEndpoint

@@ -26,6 +26,7 @@ public enum RejectionReason
     TooManyPixels,
     TooCostly,
     Busy,
+    Unavailable,
     Damaged,
     NotAnImage,
 }
@@ -52,6 +53,8 @@ public sealed record ProcessedImage(IReadOnlyList<ImageVariantData> Variants, Im
             + "Save it smaller, with 8 bits per channel, or without transparency, or send it as a JPEG.",
         RejectionReason.Busy =>
             "Your previous photo is still being processed. Wait until it is done (a few seconds), then send this one again.",
+        RejectionReason.Unavailable =>
+            "Photos are off on this server: its image library (libvips) is not installed. Ask whoever runs it to install it.",
         RejectionReason.Damaged => "The image could not be read: the file is damaged or incomplete.",
         _ => "That file is not an image this chat can show. Choose a JPEG, PNG, GIF or WebP image.",
     }, detail));

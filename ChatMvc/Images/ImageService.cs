@@ -19,7 +19,7 @@ public sealed record ImageUpload(StoredImage? Image, ImageRejection? Rejection)
 
 // Uploads from any front end (the pages, the API): read at most the size limit, process, store.
 public sealed class ImageService(
-    ImageProcessor processor, ImageQueries images, ConversationQueries conversations, ConversationCache cache,
+    ImageProcessor processor, ImageLibrary library, ImageQueries images, ConversationQueries conversations, ConversationCache cache,
     ILogger<ImageService> logger)
 {
     // A photo for a message in this conversation; only its members can fetch it. The caller has checked
@@ -76,8 +76,10 @@ public sealed class ImageService(
         long userId, Stream content, ImagePurpose purpose, Func<IReadOnlyList<ImageVariantData>, Task<long>> store,
         CancellationToken cancellationToken)
     {
-        var data = await ReadWithinLimitAsync(content, cancellationToken);
-        var processed = data is null
+        var data = library.Available ? await ReadWithinLimitAsync(content, cancellationToken) : null;
+        var processed = !library.Available
+            ? ProcessedImage.Rejected(RejectionReason.Unavailable, library.Problem)
+            : data is null
             ? ProcessedImage.Rejected(RejectionReason.TooLarge)
             : await processor.ProcessAsync(userId, data, purpose, cancellationToken);
         if (processed.Rejection is { } rejection)
@@ -106,9 +108,14 @@ public sealed class ImageService(
 public static class ImageRefusals
 {
     // 429 and when to try again for a photo sent while the person's previous one is still in progress (waiting
-    // helps); 400 for the rest, which the person must change.
+    // helps); 503 when this server cannot process photos at all; 400 for the rest, which the person must change.
     public static int StatusForRefused(this HttpResponse response, RejectionReason reason)
     {
+        if (reason == RejectionReason.Unavailable)
+        {
+            return StatusCodes.Status503ServiceUnavailable;
+        }
+
         if (reason != RejectionReason.Busy)
         {
             return StatusCodes.Status400BadRequest;
