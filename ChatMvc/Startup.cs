@@ -48,7 +48,7 @@ public static class Startup
             options.Filters.Add(new UnreadableFormFilter());
         });
         services.AddRazorPages();
-        // htmx sends the token in this header on every request (see _Layout's hx-headers).
+        // htmx sends the token in this header on every request (see _Layout's data-hx-headers).
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).
         services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);

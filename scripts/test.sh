@@ -37,6 +37,7 @@ install_missing() {
     fi
     command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
     command -v python3 >/dev/null 2>&1 || packages+=(python3)
+    command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
     if [ "${#packages[@]}" -gt 0 ]; then
         echo "test.sh: installing ${packages[*]}" >&2
         as_root apt-get update
@@ -45,6 +46,8 @@ install_missing() {
 }
 
 install_missing
+# The Nu HTML Checker, at the version pinned in ChatMvc.Tests/package-lock.json.
+[ -f ChatMvc.Tests/node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --prefix ChatMvc.Tests --ignore-scripts --no-audit --no-fund
 
 # shellcheck source=scripts/servers.sh
 source "$ROOT/scripts/servers.sh"

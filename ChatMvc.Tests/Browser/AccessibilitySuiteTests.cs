@@ -525,6 +525,28 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         }
     }
 
+    [Fact]
+    [RunsLast]
+    public async Task Every_audited_page_is_valid_html_by_the_nu_html_checker()
+    {
+        var documents = coverage.Documents;
+        if (documents.Count == 0)
+        {
+            // Run alone (a filter), this test checks pages of its own rather than passing on nothing.
+            await using var person = await browser.RegisterPersonAsync("Val");
+            var page = person.Page;
+            foreach (var path in new[] { "/", "/conversations/new", "/profile", "/Identity/Account/Manage" })
+            {
+                await OpenAsync(page, path);
+                coverage.Markup(path, await page.ContentAsync());
+            }
+        }
+
+        var errors = await NuHtmlChecker.ErrorsAsync(coverage.Documents);
+
+        Assert.True(errors.Count == 0, $"{errors.Count} HTML errors:\n" + string.Join("\n", errors));
+    }
+
     private async Task OpenAsync(IPage page, string path)
     {
         var response = await page.GotoAsync(path);
@@ -535,6 +557,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
     // 320 px and at 200% zoom, and the screenshots of the main pages.
     private async Task AuditAsync(IPage page, string name, string? screenshot = null, bool reflow = false, bool sweepFocus = true)
     {
+        coverage.Markup(name, await page.ContentAsync());
         await page.SetViewportSizeAsync(1280, 800);
         await AxeAsync(page, name, WcagTags);
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
@@ -828,6 +851,7 @@ public sealed class AccessibilityCoverage
 {
     private readonly ConcurrentDictionary<string, byte> pages = new();
     private readonly ConcurrentDictionary<string, byte> flows = new();
+    private readonly ConcurrentDictionary<string, string> markup = new();
 
     public (int Pages, int Flows) Counts => (pages.Count, flows.Count);
 
@@ -836,4 +860,9 @@ public sealed class AccessibilityCoverage
     public void Page(string name) => pages.TryAdd(name, 0);
 
     public void Flow(string name) => flows.TryAdd(name, 0);
+
+    // The document of each audited page, as the browser holds it (htmx's changes included), for the HTML checker.
+    public void Markup(string name, string html) => markup.TryAdd(name, html);
+
+    public IReadOnlyDictionary<string, string> Documents => markup;
 }

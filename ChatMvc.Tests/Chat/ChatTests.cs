@@ -201,7 +201,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         var window = await bo.OpenAsync(id);
-        var href = window.Document.QuerySelector("a#load-older")!.GetAttribute("hx-get")!;
+        var href = window.Document.QuerySelector("a#load-older")!.GetAttribute("data-hx-get")!;
         using var request = new HttpRequestMessage(HttpMethod.Get, href);
         request.Headers.Add("HX-Request", "true");
         var response = await bo.Client.Http.SendAsync(request);
@@ -329,7 +329,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Lister");
         var empty = await bo.Client.GetAsync("/");
         Assert.Contains("You have no conversations yet", empty.MainText);
-        var version = long.Parse(empty.Document.QuerySelector("#conversation-list")!.GetAttribute("hx-get")!.Split("v=")[1]);
+        var version = long.Parse(empty.Document.QuerySelector("#conversation-list")!.GetAttribute("data-hx-get")!.Split("v=")[1]);
 
         var id = await ann.StartConversationAsync(null, bo);
         await ann.SendAsync(id, "First");
@@ -346,7 +346,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("Second, and a longer line of text", row.QuerySelector(".conversation-preview")!.TextContent);
         Assert.Equal($"/conversations/{id}", row.QuerySelector("a")!.GetAttribute("href"));
 
-        var newVersion = list.QuerySelector("#conversation-list")!.GetAttribute("hx-get")!.Split("v=")[1];
+        var newVersion = list.QuerySelector("#conversation-list")!.GetAttribute("data-hx-get")!.Split("v=")[1];
         using var idle = new HttpRequestMessage(HttpMethod.Get, $"/conversations/poll?v={newVersion}");
         Assert.Equal(HttpStatusCode.NoContent, (await bo.Client.Http.SendAsync(idle)).StatusCode);
 

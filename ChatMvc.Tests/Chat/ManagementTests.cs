@@ -46,7 +46,7 @@ public abstract class ManagementTests<TApp>(TApp app) : IClassFixture<TApp>
         var poll = await bo.PollAsync(id, after, v);
         Assert.Equal(HttpStatusCode.OK, poll.Status);
         var swapped = poll.Fragment.QuerySelector($"#message-{messageId}")!;
-        Assert.Equal("true", swapped.GetAttribute("hx-swap-oob"));
+        Assert.Equal("true", swapped.GetAttribute("data-hx-swap-oob"));
         Assert.Equal("Meet at 4", swapped.QuerySelector(".message-body")!.TextContent.Trim());
         Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, poll.After, poll.V)).Status);
     }

@@ -42,7 +42,7 @@ public sealed class HeadersTests(SqliteApp app) : IClassFixture<SqliteApp>
             Assert.Equal(HttpStatusCode.OK, page.Status);
             Assert.All(page.Document.Scripts, script => Assert.False(string.IsNullOrEmpty(script.Source), $"Inline script on {path}"));
             var handlers = page.Document.All.SelectMany(e => e.Attributes)
-                .Where(a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase) || a.Name.StartsWith("hx-on", StringComparison.OrdinalIgnoreCase))
+                .Where(a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase) || a.Name.StartsWith("hx-on", StringComparison.OrdinalIgnoreCase) || a.Name.StartsWith("data-hx-on", StringComparison.OrdinalIgnoreCase))
                 .Select(a => a.Name).ToList();
             Assert.True(handlers.Count == 0, $"Event handler attributes on {path}: {string.Join(", ", handlers)}");
             foreach (var form in page.Document.Forms.Where(f => f.Method.Equals("post", StringComparison.OrdinalIgnoreCase)))
