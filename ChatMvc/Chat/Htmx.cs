@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Razor.TagHelpers;
+
 namespace ChatMvc.Chat;
 
 // The few htmx request/response headers the app uses.
@@ -15,4 +17,21 @@ public static class Htmx
 
     public static void TriggerClientEvent(this HttpResponse response, string eventName) =>
         response.Headers["HX-Trigger"] = eventName;
+}
+
+// `swap-oob="@flag"` writes data-hx-swap-oob="true" only when the flag is set. Razor drops a null-valued attribute
+// but never a data-* one, and htmx takes even an empty data-hx-swap-oob as "swap out of band".
+[HtmlTargetElement(Attributes = "swap-oob")]
+public sealed class SwapOutOfBandTagHelper : TagHelper
+{
+    [HtmlAttributeName("swap-oob")]
+    public bool OutOfBand { get; set; }
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        if (OutOfBand)
+        {
+            output.Attributes.SetAttribute("data-hx-swap-oob", "true");
+        }
+    }
 }
