@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using ChatMvc.Chat;
+using ChatMvc.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,6 +24,8 @@ public static class AccountsServiceCollectionExtensions
     // Needs ChatDb and TimeProvider registered as singletons by the caller.
     public static IServiceCollection AddChatAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<UserQueries>();
+        services.AddSingleton<UserLoginQueries>();
         // AddDefaultIdentity also adds the default token providers (email confirmation, password reset, 2FA).
         services.AddDefaultIdentity<ChatUser>(options =>
             {
@@ -114,6 +117,7 @@ public static class AccountsServiceCollectionExtensions
         // Replaces the UI's no-op sender whichever order the registrations ran in.
         services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());
 
+        services.AddSingleton<DataProtectionKeyQueries>();
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("ChatMvc").ProtectKeysAtRest(configuration);
         services.AddOptions<KeyManagementOptions>()

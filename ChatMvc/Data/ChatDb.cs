@@ -72,6 +72,13 @@ public sealed class ChatDb
         return sqlite;
     }
 
+    // A round trip to the server: the health check's proof that the database answers.
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+    }
+
     private static string MySqlConnectionString(string? configured)
     {
         if (string.IsNullOrWhiteSpace(configured))

@@ -1,7 +1,6 @@
 using ChatMvc.Caching;
 using ChatMvc.Data;
 using ChatMvc.Images;
-using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChatMvc.Health;
@@ -12,8 +11,7 @@ public sealed class DatabaseHealthCheck(ChatDb db) : IHealthCheck
     {
         try
         {
-            await using var connection = await db.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>("SELECT 1");
+            await db.PingAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{db.Dialect.Provider} answers");
         }
         catch (Exception e)
