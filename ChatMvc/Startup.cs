@@ -53,6 +53,7 @@ public static class Startup
         // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).
         services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
         services.AddChatApi(configuration);
+        services.AddChatRateLimits(configuration);
         services.AddPublicUrl(configuration);
         services.AddReverseProxy(configuration);
         return services;

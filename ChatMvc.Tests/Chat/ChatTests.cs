@@ -213,6 +213,26 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_page_of_older_messages_tells_the_window_it_was_loaded_after_the_swap()
+    {
+        using var ann = await app.NewPersonAsync("Ann");
+        using var bo = await app.NewPersonAsync("Bo");
+        var id = await ann.StartConversationAsync(null, bo);
+        for (var i = 1; i <= 41; i++)
+        {
+            await ann.SendAsync(id, $"Note {i}");
+        }
+
+        var window = await bo.OpenAsync(id);
+        using var request = new HttpRequestMessage(HttpMethod.Get, window.Document.QuerySelector("a#load-older")!.GetAttribute("hx-get")!);
+        request.Headers.Add("HX-Request", "true");
+        using var response = await bo.Client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("older-loaded", response.Headers.GetValues("HX-Trigger-After-Swap").Single());
+    }
+
+    [Fact]
     public async Task A_repeated_client_message_id_stores_one_message()
     {
         using var ann = await app.NewPersonAsync("Ann");

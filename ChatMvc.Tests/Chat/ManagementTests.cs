@@ -52,6 +52,39 @@ public abstract class ManagementTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Htmx_edits_and_deletes_tell_the_window_which_message_changed_and_where_the_focus_goes()
+    {
+        using var ann = await app.NewPersonAsync("Ann");
+        using var bo = await app.NewPersonAsync("Bo");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "Meet at 3");
+        var window = await ann.OpenAsync(id);
+        var messageId = LastMessageId(window);
+        var token = window.Document.QuerySelector("#composer input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        async Task<(HttpStatusCode Status, long Id, string Focus)> HtmxAsync(HttpMethod method, string url, Dictionary<string, string>? form = null)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            request.Headers.Add("HX-Request", "true");
+            if (form is not null)
+            {
+                request.Content = new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["__RequestVerificationToken"] = token });
+            }
+
+            using var response = await ann.Client.Http.SendAsync(request);
+            using var trigger = System.Text.Json.JsonDocument.Parse(response.Headers.GetValues("HX-Trigger-After-Settle").Single());
+            var changed = trigger.RootElement.GetProperty("message-changed");
+            return (response.StatusCode, changed.GetProperty("id").GetInt64(), changed.GetProperty("focus").GetString()!);
+        }
+
+        var messageUrl = $"/conversations/{id}/messages/{messageId}";
+        Assert.Equal((HttpStatusCode.OK, messageId, "editor"), await HtmxAsync(HttpMethod.Get, $"{messageUrl}/edit"));
+        Assert.Equal((HttpStatusCode.OK, messageId, "message"), await HtmxAsync(HttpMethod.Get, $"{messageUrl}/view"));
+        Assert.Equal((HttpStatusCode.OK, messageId, "message"), await HtmxAsync(HttpMethod.Post, messageUrl, new() { ["body"] = "Meet at 4" }));
+        Assert.Equal((HttpStatusCode.OK, messageId, "message"), await HtmxAsync(HttpMethod.Post, $"{messageUrl}/delete", []));
+    }
+
+    [Fact]
     public async Task Editing_or_deleting_someone_elses_message_is_refused_and_changes_nothing()
     {
         using var ann = await app.NewPersonAsync("Ann");

@@ -52,19 +52,6 @@ public static class ApiServiceCollectionExtensions
         });
         services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = ApiProblems.InvalidRequest);
 
-        services.AddOptions<ApiRateLimitOptions>().Bind(configuration.GetSection(ApiRateLimitOptions.Section));
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = ApiProblems.TooManyRequestsAsync;
-            options.AddPolicy(ApiRateLimitOptions.AuthPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                "address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None),
-                _ => PerMinute(Limits(context).AuthPerMinute)));
-            options.AddPolicy(ApiRateLimitOptions.PostingPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                "user:" + context.User.UserId(),
-                _ => PerMinute(Limits(context).PostingPerMinute)));
-        });
-
         services.AddOpenApi(options =>
         {
             // Only the API: other endpoints (health, diagnostics) are not part of its contract.
@@ -121,30 +108,4 @@ public static class ApiServiceCollectionExtensions
         context.Response.StatusCode = status;
         return Task.CompletedTask;
     }
-
-    private static ApiRateLimitOptions Limits(HttpContext context) =>
-        context.RequestServices.GetRequiredService<IOptionsMonitor<ApiRateLimitOptions>>().CurrentValue;
-
-    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
-    {
-        PermitLimit = permits,
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-    };
-}
-
-public sealed class ApiRateLimitOptions
-{
-    public const string Section = "Api:RateLimits";
-
-    public const string AuthPolicy = "api-auth";
-
-    public const string PostingPolicy = "api-posting";
-
-    // Register, login and refresh together, per client address. Generous: people behind one proxy share an address,
-    // and Identity's lockout already guards each account against password guessing.
-    public int AuthPerMinute { get; set; } = 300;
-
-    // Sending messages, per signed-in person.
-    public int PostingPerMinute { get; set; } = 600;
 }

@@ -1,5 +1,6 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -11,7 +12,7 @@ namespace ChatMvc.Api;
 [AllowAnonymous]
 [Route("api/v1/auth")]
 [Tags("Auth")]
-[EnableRateLimiting(ApiRateLimitOptions.AuthPolicy)]
+[EnableRateLimiting(RateLimitOptions.AuthPolicy)]
 public sealed class AuthApiController(
     AccountRegistration registration, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens)
     : ApiController

@@ -1,5 +1,6 @@
 using ChatMvc.Chat;
 using ChatMvc.Data;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -65,7 +66,7 @@ public sealed class MessagesApiController(
 
     // A retry with the same clientMessageId gets the first message back (200) instead of a second copy.
     [HttpPost("")]
-    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
+    [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]
     public Task<ActionResult<MessageJson>> Send(SendMessageRequest request) =>
@@ -73,7 +74,7 @@ public sealed class MessagesApiController(
 
     // A photo with an optional text and description, as multipart/form-data.
     [HttpPost("image")]
-    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
+    [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
     [RequestSizeLimit(UploadBodyLimit)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]

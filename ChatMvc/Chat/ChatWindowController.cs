@@ -16,7 +16,7 @@ public sealed class ChatWindowController(
         if (before is not null)
         {
             var page = await messages.PageBeforeAsync(ConversationId, before.Value);
-            return View(new ChatWindowModel { Conversation = details, Title = title, Messages = page, Cursor = default, IsHistory = true });
+            return View(new ChatWindowModel { Conversation = details, Title = title, Messages = page, Cursor = default, Viewer = Viewer, IsHistory = true });
         }
 
         var lastRead = details.Members.First(m => m.UserId == CurrentUserId).LastReadMessageId;
@@ -34,6 +34,7 @@ public sealed class ChatWindowController(
             Title = title,
             Messages = shown,
             Cursor = head,
+            Viewer = Viewer,
             FirstUnreadId = shown.FirstOrDefault(m => m.Id > lastRead && m.SenderId != CurrentUserId && m.Kind == MessageKind.Text)?.Id,
         });
     }
@@ -47,8 +48,9 @@ public sealed class ChatWindowController(
         }
 
         Response.VaryOnHtmx();
+        Response.OlderMessagesLoaded();
         var page = await messages.PageBeforeAsync(ConversationId, before);
-        return PartialView("_OlderMessages", new OlderMessagesModel(ConversationId, page, page.Count >= MessageQueries.PageSize));
+        return PartialView("_OlderMessages", new OlderMessagesModel(ConversationId, page, page.Count >= MessageQueries.PageSize, Viewer));
     }
 
     // The hot path: an idle poll is answered 204 from the cache without touching the database.
@@ -62,6 +64,6 @@ public sealed class ChatWindowController(
         }
 
         Response.DoNotCache();
-        return PartialView("_WindowUpdate", update);
+        return PartialView("_WindowUpdate", new WindowUpdateView(update, Viewer));
     }
 }

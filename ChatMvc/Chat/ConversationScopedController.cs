@@ -21,6 +21,9 @@ public abstract class ConversationScopedController(ConversationCache cache) : Co
 
     protected long CurrentUserId => User.UserId();
 
+    // Who the message partials are rendered for: their controls depend on it.
+    protected MessageViewer Viewer => new(CurrentUserId, IsOwner);
+
     public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         if (!long.TryParse(RouteData.Values["conversationId"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
@@ -33,8 +36,6 @@ public abstract class ConversationScopedController(ConversationCache cache) : Co
         ConversationId = id;
         CachedHead = head;
         IsOwner = role == MemberRoles.Owner;
-        // Message partials offer an owner's moderation controls.
-        ViewData["ViewerIsOwner"] = IsOwner;
         await next();
     }
 }

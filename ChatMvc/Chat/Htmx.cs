@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
 namespace ChatMvc.Chat;
@@ -17,6 +18,23 @@ public static class Htmx
 
     public static void TriggerClientEvent(this HttpResponse response, string eventName) =>
         response.Headers["HX-Trigger"] = eventName;
+
+    // The events below fire once the answer is in the page, so the script acts on what the server says it did
+    // (and moves the focus accordingly) instead of guessing it from the request's URL.
+    public static void TriggerClientEventAfterSwap(this HttpResponse response, string eventName) =>
+        response.Headers["HX-Trigger-After-Swap"] = eventName;
+
+    public static void TriggerClientEventAfterSettle(this HttpResponse response, string eventName, object detail) =>
+        response.Headers["HX-Trigger-After-Settle"] =
+            JsonSerializer.Serialize(new Dictionary<string, object> { [eventName] = detail }, JsonSerializerOptions.Web);
+
+    // A message was replaced in place (opened for editing, saved, cancelled or deleted): the focus goes to its editor,
+    // or to the message again.
+    public static void MessageChanged(this HttpResponse response, long messageId, bool editing) =>
+        response.TriggerClientEventAfterSettle("message-changed", new { id = messageId, focus = editing ? "editor" : "message" });
+
+    // A page of older messages was added above the log.
+    public static void OlderMessagesLoaded(this HttpResponse response) => response.TriggerClientEventAfterSwap("older-loaded");
 }
 
 // `swap-oob="@flag"` writes data-hx-swap-oob="true" only when the flag is set. Razor drops a null-valued attribute

@@ -1,6 +1,7 @@
 using ChatMvc.Api;
 using ChatMvc.Data;
 using ChatMvc.Images;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -13,7 +14,7 @@ public sealed class MessagesController(
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
-    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
+    [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
     public async Task<IActionResult> Create([FromForm] SendMessageForm form)
     {
         var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > MessageText.MaxClientMessageIdLength
@@ -34,7 +35,7 @@ public sealed class MessagesController(
 
         Response.TriggerClientEvent("message-sent");
         var update = await updates.SinceAsync(ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"));
-        return PartialView("_WindowUpdate", update);
+        return PartialView("_WindowUpdate", new WindowUpdateView(update!, Viewer));
     }
 
     [HttpGet("{messageId}/edit")]
@@ -52,7 +53,13 @@ public sealed class MessagesController(
         }
 
         var model = new EditMessageModel(ConversationId, message, message.Body) { ImageAlt = message.ImageAlt };
-        return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View(model);
+        if (!Request.IsHtmx())
+        {
+            return View(model);
+        }
+
+        Response.MessageChanged(messageId, editing: true);
+        return PartialView("_MessageEditor", model);
     }
 
     [HttpGet("{messageId}/view")]
@@ -64,7 +71,7 @@ public sealed class MessagesController(
         }
 
         var message = await messages.FindAsync(ConversationId, messageId);
-        return message is null ? NotFound() : PartialView("_Message", message);
+        return message is null ? NotFound() : ChangedMessage(message);
     }
 
     [HttpPost("{messageId}")]
@@ -104,7 +111,7 @@ public sealed class MessagesController(
             return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View("Edit", model);
         }
 
-        return Request.IsHtmx() ? PartialView("_Message", message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
+        return Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
     }
 
     [HttpPost("{messageId}/delete")]
@@ -118,7 +125,14 @@ public sealed class MessagesController(
                 : NotFound();
         }
 
-        return Request.IsHtmx() ? PartialView("_Message", message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
+        return Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
+    }
+
+    // The message in place of its editor or of its older self.
+    private PartialViewResult ChangedMessage(MessageView message)
+    {
+        Response.MessageChanged(message.Id, editing: false);
+        return PartialView("_Message", new MessageItem(message, Viewer));
     }
 
     private async Task<IActionResult> RejectAsync(SendMessageForm form, string error, RejectionReason? photoRejection)
@@ -137,6 +151,7 @@ public sealed class MessagesController(
             Title = details.TitleFor(CurrentUserId),
             Messages = recent.TakeLast(MessageQueries.PageSize).ToList(),
             Cursor = head,
+            Viewer = Viewer,
             ComposerBody = form.Body,
             ComposerImageAlt = form.ImageAlt,
             ComposerError = error,

@@ -10,6 +10,8 @@ public sealed record ChatWindowModel
 
     public required ConversationHead Cursor { get; init; }
 
+    public required MessageViewer Viewer { get; init; }
+
     public long? FirstUnreadId { get; init; }
 
     // Set when showing an older page without JavaScript: no live updates, a way back to the latest.
@@ -34,7 +36,23 @@ public sealed record WindowUpdateModel(
     long ConversationId, IReadOnlyList<MessageView> NewMessages, IReadOnlyList<MessageView> ChangedMessages, ConversationHead Cursor,
     string? NextClientMessageId = null);
 
-public sealed record OlderMessagesModel(long ConversationId, IReadOnlyList<MessageView> Messages, bool MayHaveOlder);
+// A window update as one viewer's window renders it.
+public sealed record WindowUpdateView(WindowUpdateModel Update, MessageViewer Viewer);
+
+public sealed record OlderMessagesModel(long ConversationId, IReadOnlyList<MessageView> Messages, bool MayHaveOlder, MessageViewer Viewer);
+
+// Who is looking at a message decides which of its controls they are offered.
+public sealed record MessageViewer(long UserId, bool IsOwner);
+
+// One message as the _Message partial shows it to one viewer. OutOfBand when it replaces its older self in a window
+// (an edit or delete arriving by poll or send).
+public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool OutOfBand = false)
+{
+    public bool MayEdit => Message.Kind == MessageKind.Text && Message.DeletedAt is null && Message.SenderId == Viewer.UserId;
+
+    // Owners may remove anyone's message.
+    public bool MayDelete => Message.Kind == MessageKind.Text && Message.DeletedAt is null && (MayEdit || Viewer.IsOwner);
+}
 
 public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version);
 

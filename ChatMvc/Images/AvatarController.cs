@@ -1,6 +1,7 @@
 using ChatMvc.Api;
 using ChatMvc.Chat;
 using ChatMvc.Data;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -15,7 +16,7 @@ public sealed class AvatarController(ImageService images, PeopleQueries people) 
     private const string ProfileView = "~/Views/Profile/Edit.cshtml";
 
     [HttpPost("")]
-    [EnableRateLimiting(ApiRateLimitOptions.PostingPolicy)]
+    [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
     public async Task<IActionResult> Update(IFormFile? avatar)
     {
         var userId = User.UserId();

@@ -77,31 +77,36 @@
             wasAtBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
         }
     });
+    // Older pages go above the log (into #older-messages), so they never count as new messages to follow.
     document.addEventListener("htmx:afterSwap", function (event) {
         var log = document.getElementById("messages");
-        var loadingOlder = event.detail.requestConfig && event.detail.requestConfig.path.indexOf("before=") >= 0;
-        if (log && event.detail.target === log && wasAtBottom && !loadingOlder) {
+        if (log && event.detail.target === log && wasAtBottom) {
             log.scrollTop = log.scrollHeight;
         }
-        // htmx moves the focus to the next "Load older messages" link; after the last page there is none,
-        // so the focus goes to the log rather than being lost.
+    });
+
+    // The server says when a page of older messages came in (older-loaded). htmx moves the focus to the next
+    // "Load older messages" link; after the last page there is none, so the focus goes to the log rather than
+    // being lost.
+    document.addEventListener("older-loaded", function () {
+        var log = document.getElementById("messages");
         var focusLost = !document.activeElement || document.activeElement === document.body;
-        if (log && log.contains(event.target) && loadingOlder && focusLost) {
+        if (log && focusLost) {
             log.focus();
         }
     });
 
-    // Editing, saving, cancelling or deleting replaces the message, and the focused control with it: put the focus
-    // back on that message (its Edit link, or the message itself once deleted) instead of the top of the page.
-    document.addEventListener("htmx:afterSettle", function (event) {
-        var path = event.detail.requestConfig && event.detail.requestConfig.path;
-        var match = path && /\/messages\/(\d+)(\/view|\/delete|\/edit)?$/.exec(path);
+    // Editing, saving, cancelling or deleting replaces the message, and the focused control with it; the server says
+    // which message and whether it is now an editor (message-changed). Put the focus back on that message (its
+    // editor, its Edit link, or the message itself once deleted) instead of the top of the page.
+    document.addEventListener("message-changed", function (event) {
+        var detail = event.detail || {};
         var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
-        var message = match && document.getElementById("message-" + match[1]);
+        var message = document.getElementById("message-" + detail.id);
         if (!message || !focusLost) {
             return;
         }
-        var target = match[2] === "/edit"
+        var target = detail.focus === "editor"
             ? message.querySelector("textarea")
             : message.querySelector(".message-actions a");
         if (!target) {
