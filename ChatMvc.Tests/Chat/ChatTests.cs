@@ -224,7 +224,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         var window = await bo.OpenAsync(id);
-        using var request = new HttpRequestMessage(HttpMethod.Get, window.Document.QuerySelector("a#load-older")!.GetAttribute("hx-get")!);
+        using var request = new HttpRequestMessage(HttpMethod.Get, window.Document.QuerySelector("a#load-older")!.GetAttribute("data-hx-get")!);
         request.Headers.Add("HX-Request", "true");
         using var response = await bo.Client.Http.SendAsync(request);
 
