@@ -51,6 +51,9 @@ public sealed class AccountSessions(ICacheStore cache, SessionQueries queries, T
         await ForgetAsync(userId);
     }
 
+    // Reads the person's session state into the cache (a no-op when it is there), at sign-in.
+    public Task WarmAsync(long userId) => LimitAsync(userId);
+
     // After the account's row changed in a way that ends sessions (it was deleted): the next request rebuilds.
     public async Task ForgetAsync(long userId)
     {

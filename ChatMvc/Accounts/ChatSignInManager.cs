@@ -11,7 +11,8 @@ public sealed class ChatSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<ChatUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<ChatUser> confirmation)
+    IUserConfirmation<ChatUser> confirmation,
+    AccountSessions sessions)
     : SignInManager<ChatUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // A hash of a password nobody knows, checked against what an unknown email typed so that it costs what a
@@ -63,7 +64,20 @@ public sealed class ChatSignInManager(
         }
 
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            await sessions.WarmAsync(user.Id);
+        }
+
         return result.IsLockedOut ? SignInResult.Failed : result;
+    }
+
+    // Every signed-in request checks the person's session state in the cache; reading it into the cache here, while
+    // signing in already costs a password check, keeps the first poll after a sign-in free of SQL.
+    public override async Task SignInWithClaimsAsync(ChatUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
+    {
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        await sessions.WarmAsync(user.Id);
     }
 
     // A deactivated account keeps its row (and its messages' sender) but may no longer sign in.
