@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using ChatMvc.Caching;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using MySql.Data.MySqlClient;
 
@@ -65,6 +69,45 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(1, await CountAsync(id, "During the outage"));
     }
 
+    // The repair rounds run once a second; a send or a read in the moment between the cache returning and the
+    // next round must not trust (or append to) the list the cache kept from before the outage.
+    [Fact]
+    public async Task A_conversation_written_during_a_redis_outage_is_read_whole_before_any_repair_round_runs()
+    {
+        using var withoutRounds = new FaultyApp($"127.0.0.1:{redisProxy.Port}", databaseProxy.Port, repairRounds: false);
+        using var ann = await withoutRounds.NewPersonAsync("Ann");
+        using var bo = await withoutRounds.NewPersonAsync("Bo");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "Before");
+        Assert.Equal(["Before"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
+
+        redisProxy.Stop();
+        Assert.Equal(HttpStatusCode.OK, (await ann.SendAsync(id, "During the outage")).Status);
+        redisProxy.Start();
+        await CacheReachableAgainAsync(withoutRounds);
+
+        Assert.Equal(["Before", "During the outage"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
+        await ann.SendAsync(id, "After");
+        Assert.Equal(["Before", "During the outage", "After"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
+    }
+
+    private static async Task CacheReachableAgainAsync(FaultyApp app)
+    {
+        var cache = app.Services.GetRequiredService<ICacheStore>();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await cache.PingAsync();
+                return;
+            }
+            catch (StackExchange.Redis.RedisException) when (attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     [Fact]
     public async Task With_the_database_gone_pages_answer_503_with_a_clear_message_and_recover_when_it_returns()
     {
@@ -97,9 +140,24 @@ public sealed class FaultTests : IDisposable
         databaseProxy.Dispose();
     }
 
-    private sealed class FaultyApp(string redis, int databasePort) : ChatAppFactory(Engine.MariaDb)
+    private sealed class FaultyApp(string redis, int databasePort, bool repairRounds = true) : ChatAppFactory(Engine.MariaDb)
     {
         protected override string? RedisConfiguration => redis;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (!repairRounds)
+            {
+                builder.ConfigureTestServices(services =>
+                {
+                    foreach (var rounds in services.Where(s => s.ImplementationType == typeof(CacheRepairService)).ToList())
+                    {
+                        services.Remove(rounds);
+                    }
+                });
+            }
+        }
 
         protected override string ConnectionString =>
             new MySqlConnectionStringBuilder(Database.ConnectionString) { Port = (uint)databasePort }.ConnectionString;

@@ -45,6 +45,11 @@ public sealed class ConversationCache(
     {
         try
         {
+            if (!pendingConversations.IsEmpty && !await RepairedAsync(conversationId))
+            {
+                return (RoleIn(await ReadMembersAsync(conversationId), userId), null);
+            }
+
             var values = await cache.GetManyAsync([CacheKeys.Members(conversationId), CacheKeys.ConversationHead(conversationId)]);
             if (values[0] is { } cached)
             {
@@ -63,7 +68,7 @@ public sealed class ConversationCache(
     {
         string? cached = null;
         await TryAsync(
-            async () => cached = await cache.GetAsync(CacheKeys.Members(conversationId)),
+            async () => cached = await RepairedAsync(conversationId) ? await cache.GetAsync(CacheKeys.Members(conversationId)) : null,
             "reading from the database the members of conversation", conversationId);
         return cached is null ? await ReadMembersAsync(conversationId) : MemberListJson.Deserialize(cached);
     }
@@ -72,7 +77,7 @@ public sealed class ConversationCache(
     {
         string? cached = null;
         await TryAsync(
-            async () => cached = await cache.GetAsync(CacheKeys.ConversationHead(conversationId)),
+            async () => cached = await RepairedAsync(conversationId) ? await cache.GetAsync(CacheKeys.ConversationHead(conversationId)) : null,
             "reading from the database the head of conversation", conversationId);
         return ConversationHead.Parse(cached) ?? (await ReadSnapshotAsync(conversationId)).Head;
     }
@@ -82,8 +87,9 @@ public sealed class ConversationCache(
     {
         (string? Head, IReadOnlyList<string> Recent) cached = (null, []);
         await TryAsync(
-            async () => cached = await cache.GetWithListAsync(
-                CacheKeys.ConversationHead(conversationId), CacheKeys.RecentMessages(conversationId)),
+            async () => cached = await RepairedAsync(conversationId)
+                ? await cache.GetWithListAsync(CacheKeys.ConversationHead(conversationId), CacheKeys.RecentMessages(conversationId))
+                : (null, []),
             "reading from the database the recent messages of conversation", conversationId);
         if (ConversationHead.Parse(cached.Head) is { } cachedHead)
         {
@@ -140,7 +146,12 @@ public sealed class ConversationCache(
     {
         var conversationId = message.ConversationId;
         Wrote(conversationId);
-        if (await FailureOfAsync(() => cache.AppendIfNewerAsync(
+        if (!await RepairedAsync(conversationId))
+        {
+            // The cached list may predate an earlier write it missed: appending would hide that write.
+            await DropAsync(conversationId, cause: null);
+        }
+        else if (await FailureOfAsync(() => cache.AppendIfNewerAsync(
                 CacheKeys.ConversationGeneration(conversationId), CacheKeys.ConversationHead(conversationId),
                 CacheKeys.RecentMessages(conversationId), message.Id, JsonSerializer.Serialize(message, Json), RecentCount)) is { } failure)
         {
@@ -193,6 +204,25 @@ public sealed class ConversationCache(
 
             pendingInboxes.TryRemove(userId, out _);
         }
+    }
+
+    // True when the cache can be trusted for this conversation: no invalidation of it is waiting, or the waiting
+    // one has just gone through. A cache that kept its data through an outage would otherwise serve, and
+    // append to, state that misses the writes made while it was unreachable, until the next repair round.
+    private async ValueTask<bool> RepairedAsync(long conversationId)
+    {
+        if (pendingConversations.IsEmpty || !pendingConversations.ContainsKey(conversationId))
+        {
+            return true;
+        }
+
+        if (await FailureOfAsync(() => InvalidateAsync(conversationId)) is not null)
+        {
+            return false;
+        }
+
+        pendingConversations.TryRemove(conversationId, out _);
+        return true;
     }
 
     private async Task DropAsync(long conversationId, Exception? cause)
