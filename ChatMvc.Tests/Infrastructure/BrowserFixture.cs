@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using Dapper;
 using Deque.AxeCore.Commons;
@@ -107,7 +108,7 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
             form.Append("selected", other.Id.ToString());
         }
 
-        var response = await Context.APIRequest.PostAsync("/conversations", new() { Form = form });
+        var response = await Context.APIRequest.PostAsync(ChatUrls.Conversations, new() { Form = form });
         var window = WindowPath().Match(new Uri(response.Url).AbsolutePath);
         return window.Success && response.Ok
             ? long.Parse(window.Groups[1].Value)
@@ -121,7 +122,7 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
         form.Set("__RequestVerificationToken", await AntiforgeryTokenAsync());
         form.Set("Body", body);
         form.Set("ClientMessageId", Guid.NewGuid().ToString("N"));
-        var response = await Context.APIRequest.PostAsync($"/conversations/{conversationId}/messages", new() { Form = form, MaxRedirects = 0 });
+        var response = await Context.APIRequest.PostAsync(ChatUrls.Messages(conversationId), new() { Form = form, MaxRedirects = 0 });
         if (response.Status != 302)
         {
             throw new InvalidOperationException($"Sending failed ({response.Status}): {await response.TextAsync()}");
@@ -131,7 +132,7 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
     // Opens the window without showing it, which marks its messages read.
     public async Task ReadAsync(long conversationId)
     {
-        var response = await Context.APIRequest.GetAsync($"/conversations/{conversationId}");
+        var response = await Context.APIRequest.GetAsync(ChatUrls.Conversation(conversationId));
         if (!response.Ok)
         {
             throw new InvalidOperationException($"Opening conversation {conversationId} failed ({response.Status}).");
@@ -144,10 +145,10 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
     {
         if (antiforgeryToken is null)
         {
-            var page = await Context.APIRequest.GetAsync("/conversations/new");
+            var page = await Context.APIRequest.GetAsync(ChatUrls.NewConversation);
             antiforgeryToken = AntiforgeryField().Match(await page.TextAsync()) is { Success: true } field
                 ? field.Groups[1].Value
-                : throw new InvalidOperationException($"No antiforgery token on /conversations/new ({page.Status}).");
+                : throw new InvalidOperationException($"No antiforgery token on {ChatUrls.NewConversation} ({page.Status}).");
         }
 
         return antiforgeryToken;

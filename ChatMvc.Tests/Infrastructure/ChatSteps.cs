@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,7 @@ public static class ChatSteps
 
     public static async Task<long> StartConversationAsync(this Participant person, string? title, params Participant[] others)
     {
-        var page = await person.Client.GetAsync("/conversations/new?" + string.Join("&", others.Select(o => $"selected={o.Id}")));
+        var page = await person.Client.GetAsync(ChatUrls.NewConversation + "?" + string.Join("&", others.Select(o => $"selected={o.Id}")));
         var values = new Dictionary<string, string>();
         if (title is not null)
         {
@@ -57,7 +58,7 @@ public static class ChatSteps
     public static long ConversationIdOf(Page window) => long.Parse(window.Path.Split('/')[2]);
 
     public static Task<Page> OpenAsync(this Participant person, long conversationId) =>
-        person.Client.GetAsync($"/conversations/{conversationId}");
+        person.Client.GetAsync(ChatUrls.Conversation(conversationId));
 
     // Sends from the composer as a browser without JavaScript does (a plain form POST).
     public static async Task<Page> SendAsync(this Participant person, long conversationId, string body, string? clientMessageId = null)
@@ -78,7 +79,7 @@ public static class ChatSteps
 
     public static async Task<PollResult> PollAsync(this Participant person, long conversationId, long after, long v)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/conversations/{conversationId}/poll?after={after}&v={v}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ChatUrls.Poll(conversationId)}?after={after}&v={v}");
         request.Headers.Add("HX-Request", "true");
         var response = await person.Client.Http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
@@ -119,7 +120,7 @@ public static class PageSteps
     // A POST with a valid antiforgery token but to any URL, for requests a page would not offer this person.
     public static async Task<HttpResponseMessage> PostWithTokenAsync(this Participant person, string url, Dictionary<string, string>? values = null)
     {
-        var page = await person.Client.GetAsync("/conversations/new");
+        var page = await person.Client.GetAsync(ChatUrls.NewConversation);
         var token = page.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var fields = new Dictionary<string, string>(values ?? []) { ["__RequestVerificationToken"] = token };
         return await person.Client.Http.PostAsync(url, new FormUrlEncodedContent(fields));

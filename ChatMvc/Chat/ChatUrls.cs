@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace ChatMvc.Chat;
+
+// Every URL under /conversations that a page links to, a form posts to or a controller redirects to, built in one
+// place. The controllers' [Route] templates must agree with these; the route table test pins both.
+public static class ChatUrls
+{
+    public const string Conversations = "/conversations";
+
+    public const string NewConversation = "/conversations/new";
+
+    public static string ConversationListPoll(long version) => Format($"/conversations/poll?v={version}");
+
+    public static string Conversation(long id) => Format($"/conversations/{id}");
+
+    // The no-JavaScript page of messages before one.
+    public static string History(long id, long beforeMessageId) => Format($"/conversations/{id}?before={beforeMessageId}");
+
+    // The query differs on every call: a link to the page's own URL plus #composer would only scroll, never reload.
+    public static string CheckForNewMessages(long id, long stamp) => Format($"/conversations/{id}?checked={stamp}#composer");
+
+    public static string Composer(long id) => Format($"/conversations/{id}#composer");
+
+    public static string Poll(long id) => Format($"/conversations/{id}/poll");
+
+    public static string Messages(long id) => Format($"/conversations/{id}/messages");
+
+    public static string OlderMessages(long id, long beforeMessageId) => Format($"/conversations/{id}/messages?before={beforeMessageId}");
+
+    public static string Message(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}");
+
+    public static string ViewMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/view");
+
+    public static string EditMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/edit");
+
+    public static string DeleteMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/delete");
+
+    // The message in its conversation's window.
+    public static string MessageInConversation(long id, long messageId) => Format($"/conversations/{id}#message-{messageId}");
+
+    public static string Members(long id) => Format($"/conversations/{id}/members");
+
+    public static string RemoveMember(long id, long userId) => Format($"/conversations/{id}/members/{userId}/remove");
+
+    public static string Title(long id) => Format($"/conversations/{id}/title");
+
+    public static string Invites(long id) => Format($"/conversations/{id}/invites");
+
+    public static string RevokeInvite(long id, long inviteId) => Format($"/conversations/{id}/invites/{inviteId}/revoke");
+
+    public static string Leave(long id) => Format($"/conversations/{id}/leave");
+
+    public static string Hide(long id) => Format($"/conversations/{id}/hide");
+
+    public static string Delete(long id) => Format($"/conversations/{id}/delete");
+
+    private static string Format(FormattableString url) => url.ToString(CultureInfo.InvariantCulture);
+}
