@@ -13,16 +13,16 @@ public static class TestImages
 
     public static byte[] Encode(int width, int height, ImageFormat format, bool alpha = false)
     {
-        using var sample = LibVips.CreateSample(width, height, alpha);
-        return LibVips.Save(sample, format);
+        using var sample = VipsSamples.CreateSample(width, height, alpha);
+        return VipsSamples.Save(sample, format);
     }
 
     // A GIF of `frames` frames, each width×height.
     public static byte[] AnimatedGif(int width, int height, int frames)
     {
-        using var strip = LibVips.CreateSample(width, height * frames);
-        using var animation = LibVips.AsFrames(strip, height);
-        return LibVips.Save(animation, ImageFormat.Gif);
+        using var strip = VipsSamples.CreateSample(width, height * frames);
+        using var animation = VipsSamples.AsFrames(strip, height);
+        return VipsSamples.Save(animation, ImageFormat.Gif);
     }
 
     // A camera-like JPEG: EXIF says "rotate 90° clockwise to view" (orientation 6) and where it was taken.

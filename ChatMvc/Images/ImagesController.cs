@@ -6,8 +6,6 @@ namespace ChatMvc.Images;
 [Authorize]
 public sealed class ImagesController(ImageDelivery delivery) : Controller
 {
-    public const string CacheControl = ImageDelivery.CacheControl;
-
     [HttpGet("/images/{imageId:long}/{variant}")]
     public Task<IActionResult> Show(long imageId, string variant) => delivery.ServeAsync(this, imageId, variant);
 }

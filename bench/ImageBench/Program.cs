@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChatMvc.Images;
+using ChatMvc.Tests.Images;
 
 // Times the upload pipeline (ImageProcessor: header check, decode, rotate, resize to 1280 and 320, strip,
 // JPEG encode) on a synthetic 12-megapixel photo, one at a time and then as a burst from as many people through
@@ -11,9 +12,9 @@ var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) 
 var culture = CultureInfo.InvariantCulture;
 
 byte[] photo;
-using (var sample = LibVips.CreateSample(4000, 3000))
+using (var sample = VipsSamples.CreateSample(4000, 3000))
 {
-    photo = LibVips.Save(sample, ImageFormat.Jpeg);
+    photo = VipsSamples.Save(sample, ImageFormat.Jpeg);
 }
 
 var rssBefore = MemoryMegabytes("VmRSS");
@@ -38,7 +39,7 @@ Console.WriteLine(string.Create(culture,
     + $"p95 {timings[(int)Math.Ceiling(timings.Count * 0.95) - 1]:0} ms, max {timings[^1]:0} ms per photo"));
 
 var peakOneAtATime = MemoryMegabytes("VmHWM");
-var pixelsOneAtATime = LibVips.PixelMemoryHighWater / 1024.0 / 1024.0;
+var pixelsOneAtATime = VipsSamples.PixelMemoryHighWater / 1024.0 / 1024.0;
 var processor = new ImageProcessor();
 var burst = Stopwatch.StartNew();
 var results = await Task.WhenAll(Enumerable.Range(0, photos).Select(person => processor.ProcessAsync(person, photo, ImagePurpose.Message)));
@@ -55,7 +56,7 @@ Console.WriteLine(string.Create(culture,
     $"peak memory (VmHWM): {peakOneAtATime:0} MB one at a time, {MemoryMegabytes("VmHWM"):0} MB after the burst; "
     + $"{rssBefore:0} MB before the first photo (runtime and sample)"));
 Console.WriteLine(string.Create(culture,
-    $"libvips pixel buffers at their peak: {pixelsOneAtATime:0} MB one at a time, {LibVips.PixelMemoryHighWater / 1024.0 / 1024.0:0} MB in the burst "
+    $"libvips pixel buffers at their peak: {pixelsOneAtATime:0} MB one at a time, {VipsSamples.PixelMemoryHighWater / 1024.0 / 1024.0:0} MB in the burst "
     + $"(the sample's own generation included); managed heap now {GC.GetTotalMemory(forceFullCollection: false) / 1024.0 / 1024.0:0} MB"));
 
 // The worst accepted images: each as large as the limits allow in its format, in one flat colour (the smallest file
@@ -111,8 +112,8 @@ Console.WriteLine(string.Create(culture, $"worst accepted: {slowest.Name}, media
 
 static byte[] Blank(int width, int height, int bands, bool sixteenBits, ImageFormat format)
 {
-    using var image = LibVips.CreateBlank(width, height, bands, sixteenBits);
-    return LibVips.Save(image, format);
+    using var image = VipsSamples.CreateBlank(width, height, bands, sixteenBits);
+    return VipsSamples.Save(image, format);
 }
 
 static void Check(ProcessedImage result)
