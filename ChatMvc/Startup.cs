@@ -25,8 +25,10 @@ public static class Startup
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<PeopleQueries>();
         services.AddSingleton<ConversationCache>();
+        services.AddSingleton<ReadMarks>();
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ConversationManagement>();
+        services.AddSingleton<MembersPage>();
         services.AddSingleton<InviteQueries>();
         services.AddSingleton<ImageQueries>();
         services.AddOptions<ImageLibraryOptions>().Bind(configuration.GetSection(ImageLibraryOptions.Section));

@@ -37,6 +37,29 @@ public abstract class ApiController : ControllerBase
         return Invalid();
     }
 
+    // A command's refusal as problem+json with its reason: 404, 403, or 400 naming every field at fault.
+    protected ActionResult Answer<T>(Outcome<T> outcome, Func<T, ActionResult> done)
+    {
+        switch (outcome)
+        {
+            case Outcome<T>.Done(var value):
+                return done(value);
+            case Outcome<T>.Invalid(var errors):
+                foreach (var error in errors)
+                {
+                    ModelState.AddModelError(error.Field, error.Message);
+                }
+
+                return Invalid();
+            case Outcome<T>.Forbidden(var reason):
+                return Refuse(StatusCodes.Status403Forbidden, reason);
+            case Outcome<T>.NotFound(var reason):
+                return Refuse(StatusCodes.Status404NotFound, reason);
+            default:
+                throw new InvalidOperationException($"Unknown outcome {outcome}.");
+        }
+    }
+
     protected ActionResult Invalid() =>
         ValidationProblem(
             detail: string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)),

@@ -1,37 +1,33 @@
-using System.Globalization;
 using ChatMvc.Chat;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace ChatMvc.Api;
 
-// Every route under /api/v1/conversations/{id} passes here first, as the pages pass ConversationScopedController:
-// members go on, everyone else (including for an id that does not exist) gets the same 404.
+// Every route under /api/v1/conversations/{id} passes the same membership check as the pages: members go on,
+// everyone else (including for an id that does not exist) gets the same 404.
 public abstract class ConversationScopedApiController(ConversationCache cache) : ApiController, IAsyncActionFilter
 {
     protected ConversationCache Cache { get; } = cache;
 
-    protected long ConversationId { get; private set; }
+    protected Membership Membership { get; private set; } = null!;
 
-    protected bool IsOwner { get; private set; }
+    protected long ConversationId => Membership.ConversationId;
 
     // The conversation's head as cached when membership was checked, if it was cached.
-    protected ConversationHead? CachedHead { get; private set; }
+    protected ConversationHead? CachedHead => Membership.CachedHead;
 
     [NonAction]
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var raw = RouteData.Values["id"] as string;
-        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await Cache.AccessAsync(id, CurrentUserId) is not ({ } role, var head))
+        if (await Membership.CheckAsync(HttpContext, Cache, raw) is not { } membership)
         {
             context.Result = Refuse(StatusCodes.Status404NotFound, $"There is no conversation {raw} that you are a member of.");
             return;
         }
 
-        ConversationId = id;
-        CachedHead = head;
-        IsOwner = role == MemberRoles.Owner;
+        Membership = membership;
         await next();
     }
 }

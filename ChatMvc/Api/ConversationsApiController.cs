@@ -59,25 +59,8 @@ public sealed class ConversationApiController(
     // deleted for everyone, by its owner only.
     [HttpDelete("")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    public async Task<IActionResult> Delete()
-    {
-        var details = (await conversations.FindAsync(ConversationId))!;
-        if (details.Kind == ConversationKind.Direct)
-        {
-            await management.HideAsync(ConversationId, CurrentUserId);
-            return NoContent();
-        }
-
-        if (!IsOwner)
-        {
-            return Refuse(
-                StatusCodes.Status403Forbidden,
-                $"Only the group's owner can delete it. To leave it, DELETE /api/v1/conversations/{ConversationId}/members/{CurrentUserId}.");
-        }
-
-        await management.DeleteAsync(ConversationId);
-        return NoContent();
-    }
+    public async Task<IActionResult> Delete() =>
+        Answer(await management.HideOrDeleteAsync((await conversations.FindAsync(ConversationId))!, Membership), _ => NoContent());
 }
 
 public sealed record StartConversationRequest(IReadOnlyList<long>? ParticipantIds, string? Title);

@@ -11,13 +11,9 @@ public sealed class ConversationInvitesApiController(ConversationCache cache, In
     // The url is the invite page a person opens in a browser; scripts accept with the token.
     [HttpPost("")]
     [ProducesResponseType<InviteJson>(StatusCodes.Status201Created)]
+    [OwnerOnly("Only a group's owner can create invite links.")]
     public async Task<ActionResult<InviteJson>> Create()
     {
-        if (!IsOwner)
-        {
-            return Refuse(StatusCodes.Status403Forbidden, "Only a group's owner can create invite links.");
-        }
-
         var (_, token) = await invites.CreateAsync(ConversationId, CurrentUserId, expiresAt: null);
         var url = Url.Action(nameof(InvitesController.Show), "Invites", new { token }, Request.Scheme)!;
         return Created(url, new InviteJson(token, url));

@@ -11,6 +11,8 @@ public sealed class MembersApiController(
     : ConversationScopedApiController(cache)
 {
     [HttpPost("")]
+    [OwnerOnly("Only the group's owner can add people, and no one can be added to a direct conversation: "
+        + "start a group with POST /api/v1/conversations and a title.")]
     public async Task<ActionResult<ConversationJson>> Add(AddMemberRequest request)
     {
         if (request.UserId is not { } userId)
@@ -19,13 +21,6 @@ public sealed class MembersApiController(
         }
 
         var details = await DetailsAsync();
-        if (!IsOwner)
-        {
-            return Refuse(StatusCodes.Status403Forbidden, details.Kind == ConversationKind.Group
-                ? "Only the group's owner can add people."
-                : "No one can be added to a direct conversation. Start a group with POST /api/v1/conversations and a title.");
-        }
-
         if (details.Members.Any(m => m.UserId == userId))
         {
             return Refuse(StatusCodes.Status409Conflict, $"User {userId} is already a member.");
@@ -43,25 +38,8 @@ public sealed class MembersApiController(
     // Removing yourself is leaving; the owner may remove anyone else.
     [HttpDelete("{userId:long}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    public async Task<IActionResult> Remove(long userId)
-    {
-        var details = await DetailsAsync();
-        if (userId == CurrentUserId && details.Kind != ConversationKind.Group)
-        {
-            return Refuse(
-                StatusCodes.Status403Forbidden,
-                $"A direct conversation cannot be left. DELETE /api/v1/conversations/{ConversationId} hides it from your list.");
-        }
-
-        if (userId != CurrentUserId && !IsOwner)
-        {
-            return Refuse(StatusCodes.Status403Forbidden, "Only the group's owner can remove other members.");
-        }
-
-        return await management.RemoveMemberAsync(details, CurrentUserId, userId) == RemovalOutcome.NotAMember
-            ? Refuse(StatusCodes.Status404NotFound, $"User {userId} is not a member of this conversation.")
-            : NoContent();
-    }
+    public async Task<IActionResult> Remove(long userId) =>
+        Answer(await management.RemoveAsync(await DetailsAsync(), Membership, userId), _ => NoContent());
 
     private async Task<ConversationDetails> DetailsAsync() => (await conversations.FindAsync(ConversationId))!;
 }

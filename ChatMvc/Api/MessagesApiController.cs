@@ -9,8 +9,7 @@ namespace ChatMvc.Api;
 [Route("api/v1/conversations/{id:long}/messages")]
 [Tags("Messages")]
 public sealed class MessagesApiController(
-    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates,
-    ConversationManagement management)
+    ConversationCache cache, MessageQueries messages, ChatWindowUpdates updates, ReadMarks reads, ConversationManagement management)
     : ConversationScopedApiController(cache)
 {
     public const int MaxLimit = 100;
@@ -55,11 +54,7 @@ public sealed class MessagesApiController(
         var latest = size <= recent.Count || recent.Count < ConversationCache.RecentCount
             ? recent.TakeLast(size).ToList()
             : await messages.LatestAsync(ConversationId, size);
-        if (latest.Any(m => m.SenderId != CurrentUserId))
-        {
-            await conversations.MarkReadAsync(ConversationId, CurrentUserId, latestHead.LastMessageId);
-            await Cache.TouchInboxesAsync([CurrentUserId]);
-        }
+        await reads.ShownAsync(ConversationId, CurrentUserId, latest, latestHead.LastMessageId);
 
         return PageOf(latest, size, older: latest.Count == size ? latest[0].Id : null, newer: latestHead.LastMessageId);
     }
@@ -93,69 +88,15 @@ public sealed class MessagesApiController(
     // As in the chat window: a photo message may keep only its photo, and its description (alt) can change.
     // A field left out keeps its value.
     [HttpPatch("{messageId:long}")]
-    public async Task<ActionResult<MessageJson>> Edit(long messageId, EditMessageRequest request)
-    {
-        var original = await messages.FindAsync(ConversationId, messageId);
-        if (original is null || original.Kind != MessageKind.Text || original.DeletedAt is not null)
-        {
-            return MessageNotFound(messageId);
-        }
+    public async Task<ActionResult<MessageJson>> Edit(long messageId, EditMessageRequest request) =>
+        Answer(
+            await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, request.Body, request.Alt),
+            edited => Ok(MessageJson.From(edited)));
 
-        if (original.SenderId != CurrentUserId)
-        {
-            return Refuse(StatusCodes.Status403Forbidden, "Only the sender can edit a message.");
-        }
-
-        if (request.Body is null && request.Alt is null)
-        {
-            return Invalid("body", "Send the new body, or for a photo its new alt, or both.");
-        }
-
-        var hasPhoto = original.ImageId is not null;
-        var body = request.Body ?? original.Body;
-        var text = hasPhoto ? MessageText.NormalizeOptional(body, out var error) : MessageText.Normalize(body, out error);
-        if (error is not null)
-        {
-            ModelState.AddModelError("body", error);
-        }
-
-        string? alt = null;
-        if (hasPhoto)
-        {
-            alt = MessageText.NormalizeAlt(request.Alt ?? original.ImageAlt, out var altError);
-            if (altError is not null)
-            {
-                ModelState.AddModelError("alt", altError);
-            }
-        }
-        else if (request.Alt is not null)
-        {
-            ModelState.AddModelError("alt", "Only a message with a photo has a description.");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Invalid();
-        }
-
-        var edited = await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, text, alt);
-        return edited is null ? MessageNotFound(messageId) : MessageJson.From(edited);
-    }
-
-    // The sender may delete a message, and so may a group's owner.
     [HttpDelete("{messageId:long}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    public async Task<IActionResult> Delete(long messageId)
-    {
-        if (await management.DeleteMessageAsync(ConversationId, messageId, CurrentUserId, IsOwner) is not null)
-        {
-            return NoContent();
-        }
-
-        return await messages.FindAsync(ConversationId, messageId) is { DeletedAt: null, Kind: MessageKind.Text }
-            ? Refuse(StatusCodes.Status403Forbidden, "Only the sender, or the group's owner, can delete this message.")
-            : MessageNotFound(messageId);
-    }
+    public async Task<IActionResult> Delete(long messageId) =>
+        Answer(await management.DeleteMessageAsync(Membership, messageId), _ => NoContent());
 
     private async Task<ActionResult<MessageJson>> SendAsync(string? body, string? clientMessageId, Stream? photo, string? alt)
     {
@@ -178,9 +119,6 @@ public sealed class MessagesApiController(
 
     private static MessagePageJson PageOf(IReadOnlyList<MessageView> items, int limit, long? older, long? newer) =>
         new(items.Select(MessageJson.From).ToList(), new MessagePagingJson(limit, older, newer));
-
-    private ObjectResult MessageNotFound(long messageId) =>
-        Refuse(StatusCodes.Status404NotFound, $"There is no message {messageId} in this conversation, or it was deleted.");
 }
 
 public sealed record SendMessageRequest(string? Body, string? ClientMessageId = null);

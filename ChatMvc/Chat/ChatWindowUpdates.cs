@@ -3,7 +3,7 @@ using ChatMvc.Data;
 namespace ChatMvc.Chat;
 
 // What changed in a conversation since a window's cursor; shared by the poll and by sending.
-public sealed class ChatWindowUpdates(ConversationCache cache, ConversationQueries conversations, MessageQueries messages)
+public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries messages, ReadMarks reads)
 {
     // Null when nothing changed: decided from the cached head alone (knownHead when the caller has just read it).
     public async Task<WindowUpdateModel?> SinceAsync(
@@ -20,11 +20,7 @@ public sealed class ChatWindowUpdates(ConversationCache cache, ConversationQueri
             ? await messages.ChangedSinceAsync(conversationId, changeCounter, after)
             : [];
         var lastId = added.Count > 0 ? added[^1].Id : after;
-        if (added.Any(m => m.SenderId != userId))
-        {
-            await conversations.MarkReadAsync(conversationId, userId, lastId);
-            await cache.TouchInboxesAsync([userId]);
-        }
+        await reads.ShownAsync(conversationId, userId, added, lastId);
 
         return new WindowUpdateModel(conversationId, added, changed, new ConversationHead(lastId, head.ChangeCounter), nextClientMessageId);
     }

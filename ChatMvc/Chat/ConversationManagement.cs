@@ -105,26 +105,79 @@ public sealed class ConversationManagement(
         return error is null ? text : null;
     }
 
-    public async Task<MessageView?> EditMessageAsync(long conversationId, long messageId, long userId, string? body, string? imageAlt = null)
+    // Only the sender edits, and only a text message that is still there.
+    public async Task<Outcome<MessageView>> EditableAsync(long conversationId, long messageId, long userId)
     {
-        var edited = await messages.EditAsync(conversationId, messageId, userId, body, imageAlt);
-        if (edited is not null)
+        var message = await messages.FindAsync(conversationId, messageId);
+        if (message is null || message.Kind != MessageKind.Text || message.DeletedAt is not null)
         {
-            await cache.ConversationChangedAsync(conversationId);
+            return MessageNotFound(messageId);
         }
 
+        return message.SenderId == userId ? message : new Outcome<MessageView>.Forbidden("Only the sender can edit a message.");
+    }
+
+    // A field left null keeps its value. A photo message may keep only its photo, and its description can be
+    // added, changed or cleared (empty); a message without a photo has no description, so only an empty one is taken.
+    public async Task<Outcome<MessageView>> EditMessageAsync(long conversationId, long messageId, long userId, string? body, string? imageAlt)
+    {
+        var found = await EditableAsync(conversationId, messageId, userId);
+        if (found is not Outcome<MessageView>.Done(var original))
+        {
+            return found;
+        }
+
+        if (body is null && imageAlt is null)
+        {
+            return Outcome.Invalid<MessageView>("body", "Send the new body, or for a photo its new alt, or both.");
+        }
+
+        var hasPhoto = original.ImageId is not null;
+        var newBody = body ?? original.Body;
+        var text = hasPhoto ? MessageText.NormalizeOptional(newBody, out var error) : MessageText.Normalize(newBody, out error);
+        List<FieldError> errors = error is null ? [] : [new("body", error)];
+        string? alt = null;
+        if (hasPhoto)
+        {
+            alt = MessageText.NormalizeAlt(imageAlt ?? original.ImageAlt, out var altError);
+            if (altError is not null)
+            {
+                errors.Add(new("alt", altError));
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(imageAlt))
+        {
+            errors.Add(new("alt", "Only a message with a photo has a description."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Outcome<MessageView>.Invalid(errors);
+        }
+
+        var edited = await messages.EditAsync(conversationId, messageId, userId, text, alt);
+        if (edited is null)
+        {
+            return MessageNotFound(messageId);
+        }
+
+        await cache.ConversationChangedAsync(conversationId);
         return edited;
     }
 
-    public async Task<MessageView?> DeleteMessageAsync(long conversationId, long messageId, long userId, bool isOwner)
+    // The sender may delete a message, and so may a group's owner.
+    public async Task<Outcome<MessageView>> DeleteMessageAsync(Membership deleter, long messageId)
     {
-        var deleted = await messages.DeleteAsync(conversationId, messageId, userId, anyoneMayDelete: isOwner);
+        var deleted = await messages.DeleteAsync(deleter.ConversationId, messageId, deleter.UserId, anyoneMayDelete: deleter.IsOwner);
         if (deleted is not null)
         {
-            await cache.ConversationChangedAsync(conversationId);
+            await cache.ConversationChangedAsync(deleter.ConversationId);
+            return deleted;
         }
 
-        return deleted;
+        return await messages.FindAsync(deleter.ConversationId, messageId) is { DeletedAt: null, Kind: MessageKind.Text }
+            ? new Outcome<MessageView>.Forbidden("Only the sender, or the group's owner, can delete this message.")
+            : MessageNotFound(messageId);
     }
 
     public async Task<IReadOnlyList<long>> AddMembersAsync(ConversationDetails conversation, long actorId, IReadOnlyList<Person> people)
@@ -153,6 +206,25 @@ public sealed class ConversationManagement(
         return true;
     }
 
+    // Leaving is removing oneself, from a group only; the owner may remove anyone else.
+    public async Task<Outcome<RemovalOutcome>> RemoveAsync(ConversationDetails conversation, Membership actor, long memberId)
+    {
+        if (memberId == actor.UserId && conversation.Kind != ConversationKind.Group)
+        {
+            return new Outcome<RemovalOutcome>.Forbidden("A direct conversation cannot be left. Deleting it hides it from your list.");
+        }
+
+        if (memberId != actor.UserId && !actor.IsOwner)
+        {
+            return new Outcome<RemovalOutcome>.Forbidden("Only the group's owner can remove other members.");
+        }
+
+        var outcome = await RemoveMemberAsync(conversation, actor.UserId, memberId);
+        return outcome == RemovalOutcome.NotAMember
+            ? new Outcome<RemovalOutcome>.NotFound($"User {memberId} is not a member of this conversation.")
+            : outcome;
+    }
+
     public async Task<RemovalOutcome> RemoveMemberAsync(ConversationDetails conversation, long actorId, long memberId)
     {
         var outcome = await conversations.RemoveMemberAsync(conversation.Id, memberId);
@@ -173,11 +245,17 @@ public sealed class ConversationManagement(
         return outcome;
     }
 
-    public async Task RenameAsync(ConversationDetails conversation, long actorId, string title)
+    public async Task<Outcome<string>> RenameAsync(ConversationDetails conversation, long actorId, string? title)
     {
-        await conversations.RenameAsync(conversation.Id, title);
+        if (NormalizeTitle(title, out var error) is not { } trimmed)
+        {
+            return Outcome.Invalid<string>("title", error!);
+        }
+
+        await conversations.RenameAsync(conversation.Id, trimmed);
         await cache.ConversationChangedAsync(conversation.Id);
-        await SystemLineAsync(conversation.Id, actorId, $"{NameOf(conversation, actorId)} renamed the group to “{title}”.");
+        await SystemLineAsync(conversation.Id, actorId, $"{NameOf(conversation, actorId)} renamed the group to “{trimmed}”.");
+        return trimmed;
     }
 
     public async Task DeleteAsync(long conversationId)
@@ -186,10 +264,34 @@ public sealed class ConversationManagement(
         await cache.ConversationChangedAsync(conversationId, alsoTell: formerMembers);
     }
 
-    public async Task HideAsync(long conversationId, long userId)
+    // Hidden until a new message arrives: a direct conversation cannot be left, so this is how it goes from the list.
+    public async Task<Outcome<bool>> HideAsync(ConversationDetails conversation, long userId)
     {
-        await conversations.HideAsync(conversationId, userId);
+        if (conversation.Kind != ConversationKind.Direct)
+        {
+            return new Outcome<bool>.Forbidden("Only a direct conversation can be hidden. A group can be left.");
+        }
+
+        await conversations.HideAsync(conversation.Id, userId);
         await cache.TouchInboxesAsync([userId]);
+        return true;
+    }
+
+    // Taking a conversation off one's list: a direct one is hidden, a group is deleted for everyone, by its owner only.
+    public async Task<Outcome<bool>> HideOrDeleteAsync(ConversationDetails conversation, Membership member)
+    {
+        if (conversation.Kind == ConversationKind.Direct)
+        {
+            return await HideAsync(conversation, member.UserId);
+        }
+
+        if (!member.IsOwner)
+        {
+            return new Outcome<bool>.Forbidden("Only the group's owner can delete it. To leave it, remove yourself from its members.");
+        }
+
+        await DeleteAsync(conversation.Id);
+        return true;
     }
 
     private async Task SystemLineAsync(long conversationId, long actorId, string text)
@@ -197,6 +299,9 @@ public sealed class ConversationManagement(
         var (line, _) = await messages.InsertAsync(conversationId, actorId, MessageKind.System, text, clientMessageId: null);
         await cache.MessageAddedAsync(line);
     }
+
+    private static Outcome<MessageView>.NotFound MessageNotFound(long messageId) =>
+        new($"There is no message {messageId} in this conversation, or it was deleted.");
 
     private static string NameOf(ConversationDetails conversation, long userId) =>
         conversation.Members.FirstOrDefault(m => m.UserId == userId)?.DisplayName ?? "Someone";

@@ -1,41 +1,53 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace ChatMvc.Chat;
 
-// Every route under /conversations/{conversationId} passes here first: members go on, everyone else
-// (including for an id that does not exist) gets the same 404. The member list comes from the cache.
+// Every page under /conversations/{conversationId} passes the membership check first: members go on, everyone
+// else (including for an id that does not exist) gets the same 404.
 [Authorize]
 public abstract class ConversationScopedController(ConversationCache cache) : Controller
 {
     protected ConversationCache Cache { get; } = cache;
 
-    protected long ConversationId { get; private set; }
+    protected Membership Membership { get; private set; } = null!;
 
-    protected bool IsOwner { get; private set; }
+    protected long ConversationId => Membership.ConversationId;
 
     // The conversation's head as cached when membership was checked, if it was cached.
-    protected ConversationHead? CachedHead { get; private set; }
+    protected ConversationHead? CachedHead => Membership.CachedHead;
 
     protected long CurrentUserId => User.UserId();
 
     // Who the message partials are rendered for: their controls depend on it.
-    protected MessageViewer Viewer => new(CurrentUserId, IsOwner);
+    protected MessageViewer Viewer => new(CurrentUserId, Membership.IsOwner);
 
     public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
-        if (!long.TryParse(RouteData.Values["conversationId"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await Cache.AccessAsync(id, CurrentUserId) is not ({ } role, var head))
+        if (await Membership.CheckAsync(HttpContext, Cache, RouteData.Values["conversationId"] as string) is not { } membership)
         {
             context.Result = NotFound();
             return;
         }
 
-        ConversationId = id;
-        CachedHead = head;
-        IsOwner = role == MemberRoles.Owner;
+        Membership = membership;
         await next();
     }
+
+    // A page shows no reasons for a refusal: the status page says what a 404 or 403 means. Invalid input is
+    // the action's to show in its form; without a form to show it in, it is a plain 400.
+    protected IActionResult Answer<T>(Outcome<T> outcome, Func<T, IActionResult> done, Func<Outcome<T>.Invalid, IActionResult>? invalid = null) =>
+        outcome switch
+        {
+            Outcome<T>.Done(var value) => done(value),
+            Outcome<T>.Invalid refused when invalid is not null => invalid(refused),
+            Outcome<T>.Invalid => StatusCode(StatusCodes.Status400BadRequest),
+            Outcome<T>.Forbidden => StatusCode(StatusCodes.Status403Forbidden),
+            _ => NotFound(),
+        };
+
+    protected async Task<IActionResult> AnswerAsync<T>(
+        Outcome<T> outcome, Func<T, IActionResult> done, Func<Outcome<T>.Invalid, Task<IActionResult>> invalid) =>
+        outcome is Outcome<T>.Invalid refused ? await invalid(refused) : Answer(outcome, done);
 }

@@ -38,29 +38,34 @@ public sealed class MessagesController(
         return PartialView("_WindowUpdate", new WindowUpdateView(update!, Viewer));
     }
 
-    [HttpGet("{messageId}/edit")]
-    public async Task<IActionResult> Edit(long messageId)
+    // Older messages for the window's "load older" link; without htmx, the history page.
+    [HttpGet("")]
+    public async Task<IActionResult> Older(long before)
     {
-        var message = await messages.FindAsync(ConversationId, messageId);
-        if (message is null || message.Kind != MessageKind.Text || message.DeletedAt is not null)
-        {
-            return NotFound();
-        }
-
-        if (message.SenderId != CurrentUserId)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        var model = new EditMessageModel(ConversationId, message, message.Body) { ImageAlt = message.ImageAlt };
         if (!Request.IsHtmx())
         {
-            return View(model);
+            return RedirectToAction(nameof(ConversationController.Show), "Conversation", new { conversationId = ConversationId, before });
         }
 
-        Response.MessageChanged(messageId, editing: true);
-        return PartialView("_MessageEditor", model);
+        Response.VaryOnHtmx();
+        Response.OlderMessagesLoaded();
+        var page = await messages.PageBeforeAsync(ConversationId, before);
+        return PartialView("_OlderMessages", new OlderMessagesModel(ConversationId, page, page.Count >= MessageQueries.PageSize, Viewer));
     }
+
+    [HttpGet("{messageId}/edit")]
+    public async Task<IActionResult> Edit(long messageId) =>
+        Answer(await management.EditableAsync(ConversationId, messageId, CurrentUserId), message =>
+        {
+            var model = new EditMessageModel(ConversationId, message, message.Body) { ImageAlt = message.ImageAlt };
+            if (!Request.IsHtmx())
+            {
+                return View(model);
+            }
+
+            Response.MessageChanged(messageId, editing: true);
+            return PartialView("_MessageEditor", model);
+        });
 
     [HttpGet("{messageId}/view")]
     public async Task<IActionResult> Show(long messageId)
@@ -74,59 +79,25 @@ public sealed class MessagesController(
         return message is null ? NotFound() : ChangedMessage(message);
     }
 
+    // The form sends the whole message: a field it leaves empty (which arrives as null) is emptied, not kept.
     [HttpPost("{messageId}")]
-    public async Task<IActionResult> Update(long messageId, string? body, string? imageAlt)
-    {
-        var original = await messages.FindAsync(ConversationId, messageId);
-        if (original is null || original.Kind != MessageKind.Text || original.DeletedAt is not null)
-        {
-            return NotFound();
-        }
-
-        if (original.SenderId != CurrentUserId)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        // A photo message may keep only its photo, and its description can be added or changed here.
-        var hasImage = original.ImageId is not null;
-        var text = hasImage ? MessageText.NormalizeOptional(body, out var error) : MessageText.Normalize(body, out error);
-        string? alt = null;
-        if (hasImage)
-        {
-            alt = MessageText.NormalizeAlt(imageAlt, out var altError);
-            error ??= altError;
-        }
-
-        var message = error is null ? await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, text, alt) : null;
-        if (message is null)
-        {
-            if (error is null)
+    public async Task<IActionResult> Update(long messageId, string? body, string? imageAlt) =>
+        await AnswerAsync(
+            await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, body ?? string.Empty, imageAlt ?? string.Empty),
+            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}"),
+            async invalid =>
             {
-                return NotFound();
-            }
-
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            var model = new EditMessageModel(ConversationId, original, body, error) { ImageAlt = imageAlt };
-            return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View("Edit", model);
-        }
-
-        return Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
-    }
+                var original = (await messages.FindAsync(ConversationId, messageId))!;
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                var model = new EditMessageModel(ConversationId, original, body, invalid.Message) { ImageAlt = imageAlt };
+                return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View("Edit", model);
+            });
 
     [HttpPost("{messageId}/delete")]
-    public async Task<IActionResult> Delete(long messageId)
-    {
-        var message = await management.DeleteMessageAsync(ConversationId, messageId, CurrentUserId, IsOwner);
-        if (message is null)
-        {
-            return await messages.FindAsync(ConversationId, messageId) is { DeletedAt: null, Kind: MessageKind.Text }
-                ? StatusCode(StatusCodes.Status403Forbidden)
-                : NotFound();
-        }
-
-        return Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}");
-    }
+    public async Task<IActionResult> Delete(long messageId) =>
+        Answer(
+            await management.DeleteMessageAsync(Membership, messageId),
+            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}"));
 
     // The message in place of its editor or of its older self.
     private PartialViewResult ChangedMessage(MessageView message)
@@ -145,7 +116,7 @@ public sealed class MessagesController(
         var details = (await conversations.FindAsync(ConversationId))!;
         var (head, recent) = await Cache.SnapshotAsync(ConversationId);
         Response.StatusCode = photoRejection is { } reason ? Response.StatusForRefused(reason) : StatusCodes.Status400BadRequest;
-        return View("~/Views/ChatWindow/Show.cshtml", new ChatWindowModel
+        return View("~/Views/Conversation/Show.cshtml", new ChatWindowModel
         {
             Conversation = details,
             Title = details.TitleFor(CurrentUserId),

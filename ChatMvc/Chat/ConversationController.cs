@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatMvc.Chat;
 
+// One conversation: its window, and the poll that keeps the window up to date.
 [Route("conversations/{conversationId}")]
-public sealed class ChatWindowController(
-    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates)
+public sealed class ConversationController(
+    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates, ReadMarks reads)
     : ConversationScopedController(cache)
 {
     [HttpGet("")]
@@ -22,11 +23,7 @@ public sealed class ChatWindowController(
         var lastRead = details.Members.First(m => m.UserId == CurrentUserId).LastReadMessageId;
         var (head, recent) = await Cache.SnapshotAsync(ConversationId);
         var shown = recent.TakeLast(MessageQueries.PageSize).ToList();
-        if (head.LastMessageId > lastRead)
-        {
-            await conversations.MarkReadAsync(ConversationId, CurrentUserId, head.LastMessageId);
-            await Cache.TouchInboxesAsync([CurrentUserId]);
-        }
+        await reads.ShownAsync(ConversationId, CurrentUserId, shown, head.LastMessageId, lastRead);
 
         return View(new ChatWindowModel
         {
@@ -37,20 +34,6 @@ public sealed class ChatWindowController(
             Viewer = Viewer,
             FirstUnreadId = shown.FirstOrDefault(m => m.Id > lastRead && m.SenderId != CurrentUserId && m.Kind == MessageKind.Text)?.Id,
         });
-    }
-
-    [HttpGet("messages")]
-    public async Task<IActionResult> Older(long before)
-    {
-        if (!Request.IsHtmx())
-        {
-            return RedirectToAction(nameof(Show), new { conversationId = ConversationId, before });
-        }
-
-        Response.VaryOnHtmx();
-        Response.OlderMessagesLoaded();
-        var page = await messages.PageBeforeAsync(ConversationId, before);
-        return PartialView("_OlderMessages", new OlderMessagesModel(ConversationId, page, page.Count >= MessageQueries.PageSize, Viewer));
     }
 
     // The hot path: an idle poll is answered 204 from the cache without touching the database.

@@ -3,14 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ChatMvc.Controllers;
+namespace ChatMvc.Errors;
 
 // The error and status pages are re-executed with the failed request's method: for a POST refused for a missing or
 // forged antiforgery token they must not ask for the token again, or the person gets a blank page.
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [ApiExplorerSettings(IgnoreApi = true)]
-public class HomeController : Controller
+public sealed class ErrorsController : Controller
 {
     // Where unhandled exceptions end up. A database that does not answer is a 503 the person can wait out,
     // not a 500; nothing was acknowledged, so nothing is lost.
