@@ -29,5 +29,5 @@ public sealed class ConversationInvitesController(ConversationCache cache, Invit
 
     [HttpPost("{inviteId}/revoke")]
     public async Task<IActionResult> Revoke(long inviteId) =>
-        await invites.RevokeAsync(ConversationId, inviteId) ? Redirect($"/conversations/{ConversationId}/members") : NotFound();
+        await invites.RevokeAsync(ConversationId, inviteId) ? Redirect(ChatUrls.Members(ConversationId)) : NotFound();
 }

@@ -14,7 +14,7 @@ public sealed class ConversationTitleController(
     public async Task<IActionResult> Update(string? title) =>
         await AnswerAsync(
             await management.RenameAsync((await conversations.FindAsync(ConversationId))!, CurrentUserId, title),
-            _ => Redirect($"/conversations/{ConversationId}/members"),
+            _ => Redirect(ChatUrls.Members(ConversationId)),
             async invalid =>
             {
                 Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -57,7 +57,7 @@ public sealed class ConversationsController(
             return View("New", (await PickerAsync(q, selected ?? [])) with { Title = title, Error = outcome.Error });
         }
 
-        return Redirect($"/conversations/{outcome.ConversationId}");
+        return Redirect(ChatUrls.Conversation(outcome.ConversationId));
     }
 
     private async Task<NewConversationModel> PickerAsync(string? q, IReadOnlyCollection<long> selectedIds)

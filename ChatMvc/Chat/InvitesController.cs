@@ -21,7 +21,7 @@ public sealed class InvitesController(
 
         if (await cache.RoleOfAsync(invite!.ConversationId, User.UserId()) is not null)
         {
-            return Redirect($"/conversations/{invite.ConversationId}");
+            return Redirect(ChatUrls.Conversation(invite.ConversationId));
         }
 
         return View(invite);
@@ -37,7 +37,7 @@ public sealed class InvitesController(
         }
 
         await management.JoinAsync(invite!.ConversationId, User.UserId(), User.DisplayName());
-        return Redirect($"/conversations/{invite.ConversationId}");
+        return Redirect(ChatUrls.Conversation(invite.ConversationId));
     }
 
     private async Task<(Invite? Invite, IActionResult? Unavailable)> FindUsableAsync(string token)

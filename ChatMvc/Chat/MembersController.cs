@@ -24,7 +24,7 @@ public sealed class MembersController(
         }
 
         await management.AddMembersAsync((await conversations.FindAsync(ConversationId))!, CurrentUserId, chosen);
-        return Redirect($"/conversations/{ConversationId}/members");
+        return Redirect(ChatUrls.Members(ConversationId));
     }
 
     // Leaving has its own form and route; this one is for the others.
@@ -35,5 +35,5 @@ public sealed class MembersController(
             ? StatusCode(StatusCodes.Status403Forbidden)
             : Answer(
                 await management.RemoveAsync((await conversations.FindAsync(ConversationId))!, Membership, userId),
-                _ => Redirect($"/conversations/{ConversationId}/members"));
+                _ => Redirect(ChatUrls.Members(ConversationId)));
 }

@@ -30,7 +30,7 @@ public sealed class MessagesController(
 
         if (!Request.IsHtmx())
         {
-            return Redirect($"/conversations/{ConversationId}#composer");
+            return Redirect(ChatUrls.Composer(ConversationId));
         }
 
         Response.TriggerClientEvent("message-sent");
@@ -72,7 +72,7 @@ public sealed class MessagesController(
     {
         if (!Request.IsHtmx())
         {
-            return Redirect($"/conversations/{ConversationId}#message-{messageId}");
+            return Redirect(ChatUrls.MessageInConversation(ConversationId, messageId));
         }
 
         var message = await messages.FindAsync(ConversationId, messageId);
@@ -84,7 +84,7 @@ public sealed class MessagesController(
     public async Task<IActionResult> Update(long messageId, string? body, string? imageAlt) =>
         await AnswerAsync(
             await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, body ?? string.Empty, imageAlt ?? string.Empty),
-            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}"),
+            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect(ChatUrls.MessageInConversation(ConversationId, messageId)),
             async invalid =>
             {
                 var original = (await messages.FindAsync(ConversationId, messageId))!;
@@ -97,7 +97,7 @@ public sealed class MessagesController(
     public async Task<IActionResult> Delete(long messageId) =>
         Answer(
             await management.DeleteMessageAsync(Membership, messageId),
-            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect($"/conversations/{ConversationId}#message-{messageId}"));
+            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect(ChatUrls.MessageInConversation(ConversationId, messageId)));
 
     // The message in place of its editor or of its older self.
     private PartialViewResult ChangedMessage(MessageView message)
