@@ -155,6 +155,40 @@ public abstract class MessagesApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Asking_what_arrived_since_a_version_also_brings_the_messages_edited_or_deleted_since()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Changes");
+        using var bo = await app.NewApiUserAsync("Bo Follows");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        var url = $"/api/v1/conversations/{id}/messages";
+        var typo = (await ann.SendAsync(id, "Helo")).GetProperty("id").GetInt64();
+        var oops = (await ann.SendAsync(id, "Oops")).GetProperty("id").GetInt64();
+        var latest = (await (await bo.Http.GetAsync(url)).JsonAsync(HttpStatusCode.OK)).GetProperty("paging");
+        var (newer, version) = (latest.GetProperty("newer").GetInt64(), latest.GetProperty("version").GetInt64());
+        var unchanged = await (await bo.Http.GetAsync($"{url}?after={newer}&version={version}")).JsonAsync(HttpStatusCode.OK);
+
+        await ann.Http.PatchAsJsonAsync($"{url}/{typo}", new { body = "Hello" });
+        await ann.Http.DeleteAsync($"{url}/{oops}");
+        await ann.SendAsync(id, "New one");
+        var changes = await (await bo.Http.GetAsync($"{url}?after={newer}&version={version}")).JsonAsync(HttpStatusCode.OK);
+        var nextVersion = changes.GetProperty("paging").GetProperty("version").GetInt64();
+        var nextNewer = changes.GetProperty("paging").GetProperty("newer").GetInt64();
+        var quiet = await (await bo.Http.GetAsync($"{url}?after={nextNewer}&version={nextVersion}")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Empty(unchanged.GetProperty("changed").EnumerateArray());
+        Assert.Equal(version, unchanged.GetProperty("paging").GetProperty("version").GetInt64());
+        Assert.Equal(["New one"], ApiSteps.Bodies(changes));
+        var changed = changes.GetProperty("changed").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetInt64());
+        Assert.Equal([typo, oops], changed.Keys.Order());
+        Assert.Equal("Hello", changed[typo].GetProperty("body").GetString());
+        Assert.True(changed[oops].GetProperty("deleted").GetBoolean());
+        Assert.True(nextVersion > version);
+        Assert.Empty(quiet.GetProperty("items").EnumerateArray());
+        Assert.Empty(quiet.GetProperty("changed").EnumerateArray());
+        Assert.Equal(["version"], (await (await bo.Http.GetAsync($"{url}?version={version}")).ValidationErrorsAsync()).Keys);
+    }
+
+    [Fact]
     public async Task Asking_for_what_arrived_since_answers_from_the_cache_without_any_sql_while_nothing_did()
     {
         using var ann = await app.NewApiUserAsync("Ann Idle");

@@ -63,9 +63,12 @@ public sealed record MessageJson(
 
 // Older: pass as `before` for the page before this one (null when this page reaches the first message).
 // Newer: pass as `after` for anything newer than this page (null only when an older page came back empty).
-public sealed record MessagePagingJson(int Limit, long? Older, long? Newer);
+// Version: the conversation's change counter (null for an older page); pass it as `version` with `after` to get the
+// messages edited or deleted since in changed.
+public sealed record MessagePagingJson(int Limit, long? Older, long? Newer, long? Version);
 
-public sealed record MessagePageJson(IReadOnlyList<MessageJson> Items, MessagePagingJson Paging);
+// Changed: earlier messages edited or deleted since the `version` sent with `after`, as they are now (else empty).
+public sealed record MessagePageJson(IReadOnlyList<MessageJson> Items, IReadOnlyList<MessageJson> Changed, MessagePagingJson Paging);
 
 public sealed record LastMessageJson(long Id, string Kind, SenderJson Sender, string? Body, bool Deleted);
 

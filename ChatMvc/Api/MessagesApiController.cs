@@ -15,10 +15,11 @@ public sealed class MessagesApiController(
     public const int MaxLimit = 100;
 
     // Keyset paging, oldest first within a page. No cursor: the newest messages. `before`: the page before that
-    // id. `after`: what arrived since, answered from the cache like the chat window's poll. Reading the newest
+    // id. `after`: what arrived since, answered from the cache like the chat window's poll; with the `version` of
+    // the last answer it also brings the earlier messages edited or deleted since (changed). Reading the newest
     // messages marks them read, as opening the window does.
     [HttpGet("")]
-    public async Task<ActionResult<MessagePageJson>> List(long? before, long? after, int? limit)
+    public async Task<ActionResult<MessagePageJson>> List(long? before, long? after, int? limit, long? version)
     {
         var size = limit ?? MessageQueries.PageSize;
         if (size is < 1 or > MaxLimit)
@@ -31,6 +32,11 @@ public sealed class MessagesApiController(
             ModelState.AddModelError("before", "Send before or after, not both.");
         }
 
+        if (version is not null && after is null)
+        {
+            ModelState.AddModelError("version", "Send version with after: it asks what changed since the answer that gave both.");
+        }
+
         if (!ModelState.IsValid)
         {
             return Invalid();
@@ -39,15 +45,17 @@ public sealed class MessagesApiController(
         if (before is { } beforeId)
         {
             var page = await messages.PageBeforeAsync(ConversationId, beforeId, size);
-            return PageOf(page, size, older: page.Count == size ? page[0].Id : null, newer: page.Count > 0 ? page[^1].Id : null);
+            return PageOf(page, [], size, older: page.Count == size ? page[0].Id : null, newer: page.Count > 0 ? page[^1].Id : null, version: null);
         }
 
         if (after is { } afterId)
         {
             var head = CachedHead ?? await Cache.HeadAsync(ConversationId);
-            var update = await updates.SinceAsync(ConversationId, CurrentUserId, afterId, head.ChangeCounter, knownHead: head);
+            var update = await updates.SinceAsync(ConversationId, CurrentUserId, afterId, version ?? head.ChangeCounter, knownHead: head);
             var added = (update?.NewMessages ?? []).Take(size).ToList();
-            return PageOf(added, size, older: added.Count > 0 ? added[0].Id : null, newer: added.Count > 0 ? added[^1].Id : afterId);
+            return PageOf(
+                added, update?.ChangedMessages ?? [], size, older: added.Count > 0 ? added[0].Id : null,
+                newer: added.Count > 0 ? added[^1].Id : afterId, version: head.ChangeCounter);
         }
 
         var (latestHead, recent) = await Cache.SnapshotAsync(ConversationId);
@@ -56,7 +64,8 @@ public sealed class MessagesApiController(
             : await messages.LatestAsync(ConversationId, size);
         await reads.ShownAsync(ConversationId, CurrentUserId, latest, latestHead.LastMessageId);
 
-        return PageOf(latest, size, older: latest.Count == size ? latest[0].Id : null, newer: latestHead.LastMessageId);
+        return PageOf(
+            latest, [], size, older: latest.Count == size ? latest[0].Id : null, newer: latestHead.LastMessageId, version: latestHead.ChangeCounter);
     }
 
     // A retry with the same clientMessageId gets the first message back (200) instead of a second copy.
@@ -117,8 +126,9 @@ public sealed class MessagesApiController(
         };
     }
 
-    private static MessagePageJson PageOf(IReadOnlyList<MessageView> items, int limit, long? older, long? newer) =>
-        new(items.Select(MessageJson.From).ToList(), new MessagePagingJson(limit, older, newer));
+    private static MessagePageJson PageOf(
+        IReadOnlyList<MessageView> items, IReadOnlyList<MessageView> changed, int limit, long? older, long? newer, long? version) =>
+        new(items.Select(MessageJson.From).ToList(), changed.Select(MessageJson.From).ToList(), new MessagePagingJson(limit, older, newer, version));
 }
 
 public sealed record SendMessageRequest(string? Body, string? ClientMessageId = null);
