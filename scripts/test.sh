@@ -38,6 +38,8 @@ install_missing() {
     command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
     command -v python3 >/dev/null 2>&1 || packages+=(python3)
     command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+    # The terminal client's interactive session is driven through a real terminal.
+    command -v tmux >/dev/null 2>&1 || packages+=(tmux)
     if [ "${#packages[@]}" -gt 0 ]; then
         echo "test.sh: installing ${packages[*]}" >&2
         as_root apt-get update

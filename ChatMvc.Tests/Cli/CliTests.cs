@@ -47,7 +47,7 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
         Assert.Equal(["Hello Bo", "Read from\nstandard input"], ApiSteps.Bodies(json.Json));
         Assert.Single(lastOnly.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith(' '));
         Assert.Contains($"chat history {id} --before ", lastOnly.Error);
-        Assert.DoesNotContain("\u001b", history.Out + conversations.Out);
+        Assert.DoesNotContain("\u001b", history.Out + conversations.Out, StringComparison.Ordinal);
     }
 
     [Fact]
