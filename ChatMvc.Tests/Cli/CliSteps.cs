@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -89,10 +90,11 @@ public sealed class CliUser : IDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, input: null, CancellationToken.None);
 
-    public async Task<CliResult> RunAsync(string[] args, string? input, CancellationToken cancellationToken, CapturedWriter? output = null)
+    public async Task<CliResult> RunAsync(
+        string[] args, string? input, CancellationToken cancellationToken, CapturedWriter? output = null, CapturedWriter? error = null)
     {
         output ??= new CapturedWriter();
-        var error = new CapturedWriter();
+        error ??= new CapturedWriter();
         var variables = Variables;
         var environment = new CliEnvironment
         {
@@ -167,6 +169,16 @@ public sealed class CapturedWriter : StringWriter
         {
             base.WriteLine(value);
         }
+    }
+
+    // A follow command is polling once it says so.
+    public static (Task<CliResult> Run, CapturedWriter Output, CapturedWriter Error) Follow(
+        CliUser user, long conversationId, CancellationToken cancellationToken)
+    {
+        var output = new CapturedWriter();
+        var error = new CapturedWriter();
+        var run = user.RunAsync(["follow", conversationId.ToString(CultureInfo.InvariantCulture), "--interval", "0.3"], null, cancellationToken, output, error);
+        return (run, output, error);
     }
 
     public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)

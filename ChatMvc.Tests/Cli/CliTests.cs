@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using ChatMvc.Cli;
 using ChatMvc.Tests.Api;
+using ChatMvc.Tests.Infrastructure;
 
 namespace ChatMvc.Tests.Cli;
 
@@ -79,9 +80,8 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
         var id = await ann.StartConversationAsync(null, bo.StoredSession().UserId);
         var typo = (await ann.SendAsync(id, "Helo")).GetProperty("id").GetInt64();
         using var stop = new CancellationTokenSource();
-        var output = new CapturedWriter();
-        var following = bo.RunAsync(["follow", id.ToString(), "--interval", "0.5"], null, stop.Token, output);
-        await Task.Delay(1000);
+        var (following, output, error) = CapturedWriter.Follow(bo, id, stop.Token);
+        await CapturedWriter.WaitForAsync(() => error.Text.Contains("Following"), TimeSpan.FromSeconds(10), () => error.Text);
 
         await ann.SendAsync(id, "Are you there?");
         await CapturedWriter.WaitForAsync(() => output.Text.Contains("Are you there?"), TimeSpan.FromSeconds(5), () => output.Text);
@@ -100,6 +100,68 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
         Assert.EndsWith($"{ann.Account.DisplayName} edited a message: Hello", lines[1]);
         Assert.EndsWith($"{ann.Account.DisplayName} deleted a message", lines[2]);
         Assert.DoesNotContain("Helo", result.Out);
+    }
+
+    [Fact]
+    public async Task Follow_goes_on_after_the_network_drops_and_prints_what_arrived_meanwhile_once()
+    {
+        var server = new Uri(app.BaseUrl);
+        using var proxy = new TcpProxy(server.Host, server.Port);
+        proxy.Start();
+        using var bo = new CliUser(app, "Bo Roaming") { Server = $"http://127.0.0.1:{proxy.Port}" };
+        await bo.RegisteredAsync();
+        using var ann = await ApiSteps.NewApiUserAsync(app.NewHttpClient(), "Ann Steady");
+        var id = await ann.StartConversationAsync(null, bo.StoredSession().UserId);
+        using var stop = new CancellationTokenSource();
+        var (following, output, error) = CapturedWriter.Follow(bo, id, stop.Token);
+        await CapturedWriter.WaitForAsync(() => error.Text.Contains("Following"), TimeSpan.FromSeconds(10), () => error.Text);
+        await ann.SendAsync(id, "Before the drop");
+        await CapturedWriter.WaitForAsync(() => output.Text.Contains("Before the drop"), TimeSpan.FromSeconds(5), () => output.Text);
+
+        proxy.Stop();
+        await ann.SendAsync(id, "While you were away");
+        await Task.Delay(1500);
+        var duringTheDrop = output.Text;
+        proxy.Start();
+        await CapturedWriter.WaitForAsync(() => output.Text.Contains("While you were away"), TimeSpan.FromSeconds(15), () => output.Text);
+        await ann.SendAsync(id, "After it");
+        await CapturedWriter.WaitForAsync(() => output.Text.Contains("After it"), TimeSpan.FromSeconds(5), () => output.Text);
+        await stop.CancelAsync();
+        var result = await following;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("While you were away", duringTheDrop);
+        var said = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[17..]).ToList();
+        Assert.Equal(
+            [$"{ann.Account.DisplayName}: Before the drop", $"{ann.Account.DisplayName}: While you were away", $"{ann.Account.DisplayName}: After it"],
+            said);
+        Assert.Contains("Cannot reach the chat server", result.Error);
+        Assert.Contains("Reconnected", result.Error);
+    }
+
+    [Fact]
+    public async Task A_photo_is_sent_with_its_text_and_description_and_a_file_that_is_not_one_is_refused()
+    {
+        using var ann = await new CliUser(app, "Ann Photos").RegisteredAsync();
+        using var bo = await new CliUser(app, "Bo Photos").RegisteredAsync();
+        var id = await ann.StartWithAsync(bo);
+        var photo = Path.Combine(ann.ConfigHome, "office.jpg");
+        await File.WriteAllBytesAsync(photo, ChatMvc.Tests.Images.TestImages.Encode(64, 48, ChatMvc.Images.ImageFormat.Jpeg));
+        var notes = Path.Combine(ann.ConfigHome, "notes.jpg");
+        await File.WriteAllBytesAsync(notes, ChatMvc.Tests.Images.TestImages.NotAnImage);
+
+        var sent = await ann.RunAsync("send", id.ToString(), "--file", photo, "--text", "Our office", "--alt", "A test pattern", "--json");
+        var refused = await ann.RunAsync("send", id.ToString(), "--file", notes);
+        var missing = await ann.RunAsync("send", id.ToString(), "--file", Path.Combine(ann.ConfigHome, "nowhere.jpg"));
+        var history = await bo.RunAsync("history", id.ToString());
+
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        Assert.Equal(64, sent.Json.GetProperty("image").GetProperty("width").GetInt32());
+        Assert.Equal(ExitCodes.Invalid, refused.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(refused.Error));
+        Assert.Equal(ExitCodes.Invalid, missing.ExitCode);
+        Assert.Contains("There is no file", missing.Error);
+        Assert.EndsWith($"{ann.Account.DisplayName}: [photo: A test pattern] Our office", history.Out.Trim());
     }
 
     [Fact]
