@@ -89,6 +89,8 @@ public static class AccountsServiceCollectionExtensions
                 "Identity", DeleteAccountNeedsPasswordFilter.Page, model => model.Filters.Add(new DeleteAccountNeedsPasswordFilter()));
             options.Conventions.AddAreaPageApplicationModelConvention(
                 "Identity", SignInFailureMessageFilter.Page, model => model.Filters.Add(new SignInFailureMessageFilter()));
+            options.Conventions.AddAreaPageApplicationModelConvention(
+                "Identity", AuthenticatorIssuerFilter.Page, model => model.Filters.Add(new AuthenticatorIssuerFilter()));
             options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/", model =>
             {
                 model.Filters.Add(new StartPageRedirectFilter());

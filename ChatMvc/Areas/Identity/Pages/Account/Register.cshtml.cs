@@ -104,8 +104,7 @@ public sealed class RegisterModel(
     }
 
     // An attribute on the named field, present only when that field failed validation.
-    public string? InvalidFlag(string key) =>
-        ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? "true" : null;
+    public string? InvalidFlag(string key) => ModelState.InvalidFlag(key);
 
     public sealed class InputModel
     {
