@@ -59,6 +59,16 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             await AuditAsync(page, "register, with errors");
             await OpenAsync(page, "/Identity/Account/ForgotPassword");
             await AuditAsync(page, "forgot password");
+            foreach (var (path, name) in new[]
+            {
+                ("/Identity/Account/ForgotPasswordConfirmation", "reset link sent"), ("/Identity/Account/ResetPasswordConfirmation", "password changed"),
+                ("/Identity/Account/Lockout", "account locked"), ("/Identity/Account/ResendEmailConfirmation", "send the confirmation again"),
+                ("/Identity/Account/Logout", "signed out"),
+            })
+            {
+                await OpenAsync(page, path);
+                await AuditAsync(page, name);
+            }
         }
 
         // Two-factor: set up an authenticator, then sign in again with it.
@@ -66,12 +76,21 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         {
             var page = tess.Page;
             await OpenAsync(page, "/Identity/Account/Manage/EnableAuthenticator");
-            await AuditAsync(page, "two-factor set-up");
+            await AuditAsync(page, "two-factor set-up", screenshot: "two-factor-set-up");
             var key = await page.Locator("kbd").First.InnerTextAsync();
             await page.Locator("#Input_Code").FillAsync(Totp.Code(key));
             await page.Locator("#Input_Code").PressAsync("Enter");
             await Expect(page.Locator("code.recovery-code").First).ToBeVisibleAsync();
             await AuditAsync(page, "recovery codes");
+            foreach (var (path, name) in new[]
+            {
+                ("/Identity/Account/Manage/TwoFactorAuthentication", "two-factor settings, on"), ("/Identity/Account/Manage/GenerateRecoveryCodes", "make new recovery codes"),
+                ("/Identity/Account/Manage/Disable2fa", "turn two-factor sign-in off"), ("/Identity/Account/Manage/ResetAuthenticator", "reset the authenticator key"),
+            })
+            {
+                await OpenAsync(page, path);
+                await AuditAsync(page, name);
+            }
 
             await using var again = await browser.NewContextAsync();
             var signIn = await again.NewPageAsync();
@@ -153,8 +172,8 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await AuditAsync(annPage, "profile", screenshot: "profile");
         await OpenAsync(annPage, $"/users/{bea.Id}");
         await AuditAsync(annPage, "someone's profile");
-        await OpenAsync(annPage, "/Identity/Account/Manage");
-        await AuditAsync(annPage, "account");
+        await OpenAsync(annPage, "/Identity/Account/AccessDenied");
+        await AuditAsync(annPage, "access denied");
         foreach (var (path, name) in new[]
         {
             ("/Identity/Account/Manage/Email", "account email"), ("/Identity/Account/Manage/ChangePassword", "change password"),
@@ -562,7 +581,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             // Run alone (a filter), this test checks pages of its own rather than passing on nothing.
             await using var person = await browser.RegisterPersonAsync("Val");
             var page = person.Page;
-            foreach (var path in new[] { "/", "/conversations/new", "/profile", "/Identity/Account/Manage" })
+            foreach (var path in new[] { "/", "/conversations/new", "/profile", "/Identity/Account/Manage/EnableAuthenticator" })
             {
                 await OpenAsync(page, path);
                 coverage.Markup(path, await page.ContentAsync());

@@ -8,6 +8,7 @@ public sealed class AccountPagesBrowserTests(BrowserFixture browser) : IClassFix
     [Theory]
     [InlineData("/Identity/Account/Login")]
     [InlineData("/Identity/Account/Register")]
+    [InlineData("/Identity/Account/ForgotPassword")]
     public async Task Account_page_has_no_axe_violations(string path)
     {
         await using var context = await browser.NewContextAsync();

@@ -175,8 +175,9 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         .. OpenPage("Account/ResetPassword", get: 400, post: 200),
         .. OpenPage("Account/ResetPasswordConfirmation", get: 200, post: 200),
         .. OpenPage("Error", get: 200, post: 200),
-        .. SignedInPage("Account/Manage", get: 200, post: 302),
-        .. SignedInPage("Account/Manage/Index", get: 200, post: 302),
+        // Not a second profile: the account index sends people to /profile.
+        .. SignedInPage("Account/Manage", get: 302, post: 302),
+        .. SignedInPage("Account/Manage/Index", get: 302, post: 302),
         .. SignedInPage("Account/Manage/ChangePassword", get: 200, post: 200),
         // Without the password nothing is deleted: the page again, with the error.
         .. SignedInPage("Account/Manage/DeletePersonalData", get: 200, post: 400),
