@@ -23,6 +23,8 @@ public static class Startup
         services.AddAccountSessions();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
+        services.AddSingleton<SearchQueries>();
+        services.AddSingleton<MessageSearch>();
         services.AddSingleton<PeopleQueries>();
         services.AddSingleton<ConversationCache>();
         services.AddSingleton<ReadMarks>();

@@ -107,3 +107,15 @@ public sealed record ConversationJson(long Id, string Kind, string Title, IReadO
 }
 
 public sealed record InviteJson(string Token, string Url);
+
+public sealed record SearchHitJson(MessageJson Message, long ConversationId, string ConversationTitle);
+
+// Next: pass as cursor for the next, older page of results; null on the last page.
+public sealed record SearchPagingJson(int Limit, long? Next);
+
+public sealed record SearchPageJson(IReadOnlyList<SearchHitJson> Items, SearchPagingJson Paging)
+{
+    public static SearchPageJson From(SearchResults results) => new(
+        results.Hits.Select(hit => new SearchHitJson(MessageJson.From(hit.Message), hit.Message.ConversationId, hit.ConversationTitle)).ToList(),
+        new SearchPagingJson(results.Limit, results.Next));
+}

@@ -36,6 +36,12 @@ public static class ChatUrls
 
     public static string DeleteMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/delete");
 
+    // The window around one message (a search result's permalink), scrolled to it.
+    public static string MessageAt(long id, long messageId) => Format($"/conversations/{id}?at={messageId}#message-{messageId}");
+
+    // The no-JavaScript page of messages after one, for paging newer from a window around a message.
+    public static string NewerHistory(long id, long afterMessageId) => Format($"/conversations/{id}?after={afterMessageId}");
+
     // The message in its conversation's window.
     public static string MessageInConversation(long id, long messageId) => Format($"/conversations/{id}#message-{messageId}");
 

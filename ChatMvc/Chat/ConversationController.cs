@@ -10,10 +10,15 @@ public sealed class ConversationController(
     : ConversationScopedController(cache)
 {
     [HttpGet("")]
-    public async Task<IActionResult> Show(long? before)
+    public async Task<IActionResult> Show(long? before, long? at, long? after)
     {
         var details = (await conversations.FindAsync(ConversationId))!;
         var title = details.TitleFor(CurrentUserId);
+        if (at is not null || after is not null)
+        {
+            return await AroundAsync(details, title, at, after);
+        }
+
         if (before is not null)
         {
             var page = await messages.PageBeforeAsync(ConversationId, before.Value);
@@ -33,6 +38,38 @@ public sealed class ConversationController(
             Cursor = head,
             Viewer = Viewer,
             FirstUnreadId = shown.FirstOrDefault(m => m.Id > lastRead && m.SenderId != CurrentUserId && m.Kind == MessageKind.Text)?.Id,
+        });
+    }
+
+    // The window around one message (a search result's permalink), or the page after one when paging newer from
+    // there: history, like ?before=, with links to older and newer pages and no live updates.
+    private async Task<IActionResult> AroundAsync(ConversationDetails details, string title, long? at, long? after)
+    {
+        const int half = MessageQueries.PageSize / 2;
+        IReadOnlyList<MessageView> older = [];
+        if (at is { } target)
+        {
+            if (await messages.FindAsync(ConversationId, target) is null)
+            {
+                return NotFound();
+            }
+
+            older = await messages.PageBeforeAsync(ConversationId, target + 1, half);
+        }
+
+        var take = at is null ? MessageQueries.PageSize : half;
+        var newer = await messages.AfterAsync(ConversationId, at ?? after!.Value, take + 1);
+        var shown = older.Concat(newer.Take(take)).ToList();
+        return View(new ChatWindowModel
+        {
+            Conversation = details,
+            Title = title,
+            Messages = shown,
+            Cursor = default,
+            Viewer = Viewer,
+            IsHistory = true,
+            HasOlder = at is null ? shown.Count > 0 : older.Count == half,
+            NewerAfterId = newer.Count > take ? shown[^1].Id : null,
         });
     }
 

@@ -25,7 +25,13 @@ public sealed record ChatWindowModel
 
     public string? ComposerError { get; init; }
 
-    public bool MayHaveOlder => Messages.Count >= Data.MessageQueries.PageSize;
+    // Set by a window around a message, where a short page does not mean the start of the conversation.
+    public bool? HasOlder { get; init; }
+
+    // The last message shown, when newer ones follow it in a window around a message.
+    public long? NewerAfterId { get; init; }
+
+    public bool MayHaveOlder => HasOlder ?? Messages.Count >= Data.MessageQueries.PageSize;
 
     public long? OldestId => Messages.Count > 0 ? Messages[0].Id : null;
 }

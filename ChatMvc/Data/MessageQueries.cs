@@ -9,14 +9,14 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
 {
     public const int PageSize = 40;
 
-    private const string MessageColumns = """
+    internal const string MessageColumns = """
         SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,
                m.created_at, m.edited_at, m.deleted_at, m.change_version
         """;
 
-    private const string MessageJoins = $"""
+    internal const string MessageJoins = $"""
         LEFT JOIN users u ON u.id = m.sender_id
         LEFT JOIN image_variants t ON t.image_id = m.image_id AND t.variant = '{ImageVariants.Thumb}'
         LEFT JOIN image_variants d ON d.image_id = m.image_id AND d.variant = '{ImageVariants.Display}'

@@ -42,6 +42,17 @@ public abstract class SqlDialect
 
     // True when the error is a unique-key violation, i.e. another request stored the same row first.
     public abstract bool IsUniqueViolation(DbException error);
+
+    // Message search: the tables to read (messages as m), the condition matching @match, the body with its matching
+    // words between \u0002 and \u0003 (null where the engine cannot say), and @match built from plain words, each
+    // quoted so that no character a person types acts as search syntax. Every word must occur.
+    public abstract string MessageSearchSource { get; }
+
+    public abstract string MessageSearchCondition { get; }
+
+    public abstract string MessageSearchMarkedBody { get; }
+
+    public abstract string MessageSearchMatch(IEnumerable<string> words);
 }
 
 public sealed class MySqlDialect : SqlDialect
@@ -85,6 +96,17 @@ public sealed class MySqlDialect : SqlDialect
 
     public override bool IsUniqueViolation(DbException error) =>
         error is MySql.Data.MySqlClient.MySqlException { Number: 1062 };
+
+    public override string MessageSearchSource => "messages m";
+
+    public override string MessageSearchCondition => "MATCH (m.body) AGAINST (@match IN BOOLEAN MODE)";
+
+    public override string MessageSearchMarkedBody => "NULL";
+
+    // Boolean mode has no escape character: a word keeps only its letters and digits, as a required phrase
+    // (+"e mail" for e-mail), which is how InnoDB tokenizes the text it indexes.
+    public override string MessageSearchMatch(IEnumerable<string> words) =>
+        string.Join(' ', words.Select(word => "+\"" + string.Join(' ', Chat.SearchQuery.WordRuns(word).Select(r => word.Substring(r.Start, r.Length))) + "\""));
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -125,6 +147,16 @@ public sealed class SqliteDialect : SqlDialect
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public override bool IsUniqueViolation(DbException error) =>
         error is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+    public override string MessageSearchSource => "messages_fts JOIN messages m ON m.id = messages_fts.rowid";
+
+    public override string MessageSearchCondition => "messages_fts MATCH @match";
+
+    public override string MessageSearchMarkedBody => "highlight(messages_fts, 0, char(2), char(3))";
+
+    // An FTS5 string in double quotes is a phrase of whatever the tokenizer finds in it; a quote inside is doubled.
+    public override string MessageSearchMatch(IEnumerable<string> words) =>
+        string.Join(' ', words.Select(word => "\"" + word.Replace("\"", "\"\"") + "\""));
 }
 
 public sealed class DatabaseLock(Func<bool, Task> release) : IAsyncDisposable

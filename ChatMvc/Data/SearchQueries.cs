@@ -1,0 +1,102 @@
+using ChatMvc.Chat;
+using Dapper;
+
+namespace ChatMvc.Data;
+
+// What to find, already resolved to ids and instants: messages with every word, in the searcher's conversations.
+// BeforeMs and AfterMs are exclusive; BeforeId is the paging cursor (results come newest first).
+public sealed record MessageSearchFilter(
+    IReadOnlyList<string> Words,
+    IReadOnlyList<long>? ConversationIds = null,
+    IReadOnlyList<long>? SenderIds = null,
+    long? BeforeMs = null,
+    long? AfterMs = null,
+    long? BeforeId = null,
+    int Limit = 20);
+
+public sealed record SearchRow(MessageView Message, string ConversationTitle, string? MarkedBody);
+
+public sealed class SearchQueries(ChatDb db)
+{
+    // Only conversations the searcher is a member of, and only text that is neither deleted nor a system notice:
+    // the membership join is what keeps other people's conversations out, whatever the filters say.
+    public async Task<IReadOnlyList<SearchRow>> FindAsync(long userId, MessageSearchFilter filter)
+    {
+        var dialect = db.Dialect;
+        var conditions = new List<string>
+        {
+            dialect.MessageSearchCondition,
+            "m.kind = 'text'",
+            "m.deleted_at IS NULL",
+        };
+        if (filter.ConversationIds is not null)
+        {
+            conditions.Add("m.conversation_id IN @conversationIds");
+        }
+
+        if (filter.SenderIds is not null)
+        {
+            conditions.Add("m.sender_id IN @senderIds");
+        }
+
+        if (filter.BeforeMs is not null)
+        {
+            conditions.Add("m.created_at < @beforeMs");
+        }
+
+        if (filter.AfterMs is not null)
+        {
+            conditions.Add("m.created_at > @afterMs");
+        }
+
+        if (filter.BeforeId is not null)
+        {
+            conditions.Add("m.id < @beforeId");
+        }
+
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<MessageView, SearchRowExtras, SearchRow>(
+            $"""
+            {MessageQueries.MessageColumns},
+                   c.kind AS conversation_kind, c.title AS conversation_title,
+                   (SELECT ou.display_name FROM conversation_members o JOIN users ou ON ou.id = o.user_id
+                     WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,
+                   {dialect.MessageSearchMarkedBody} AS marked_body
+            FROM {dialect.MessageSearchSource}
+            JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = @userId
+            JOIN conversations c ON c.id = m.conversation_id
+            {MessageQueries.MessageJoins}
+            WHERE {string.Join(" AND ", conditions)}
+            ORDER BY m.id DESC
+            LIMIT @limit
+            """,
+            (message, extras) => new SearchRow(
+                message,
+                new ConversationSummary { Kind = extras.ConversationKind, Title = extras.ConversationTitle, OtherMemberName = extras.OtherMemberName }.DisplayTitle,
+                extras.MarkedBody),
+            new
+            {
+                userId,
+                match = dialect.MessageSearchMatch(filter.Words),
+                conversationIds = filter.ConversationIds,
+                senderIds = filter.SenderIds,
+                beforeMs = filter.BeforeMs,
+                afterMs = filter.AfterMs,
+                beforeId = filter.BeforeId,
+                limit = filter.Limit,
+            },
+            splitOn: "conversation_kind");
+        return rows.ToList();
+    }
+
+    public sealed record SearchRowExtras
+    {
+        public string ConversationKind { get; init; } = Chat.ConversationKind.Direct;
+
+        public string? ConversationTitle { get; init; }
+
+        public string? OtherMemberName { get; init; }
+
+        public string? MarkedBody { get; init; }
+    }
+}
