@@ -115,6 +115,41 @@ public abstract class MigrationTests(Engine engine) : IDisposable
 
         GC.SuppressFinalize(this);
     }
+
+    [Fact]
+    public async Task The_search_migration_indexes_the_messages_already_stored_but_not_deleted_or_system_text()
+    {
+        var folder = CopyOfMigrations();
+        var search = Directory.GetFiles(EngineFolder(folder), "0006_*.sql").Single();
+        var aside = Path.Combine(folder, Path.GetFileName(search));
+        File.Move(search, aside);
+        var db = database.CreateDb(folder);
+        await MigratorFor(db).MigrateAsync();
+        long userId;
+        await using (var connection = await db.OpenAsync())
+        {
+            userId = await connection.ExecuteScalarAsync<long>(db.Dialect.InsertReturningId("""
+                INSERT INTO users (user_name, normalized_user_name, display_name, created_at) VALUES ('ann', 'ANN', 'Ann', 1)
+                """));
+            var conversationId = await connection.ExecuteScalarAsync<long>(db.Dialect.InsertReturningId("""
+                INSERT INTO conversations (kind, title, created_at, last_activity_at) VALUES ('group', 'Old times', 1, 1)
+                """));
+            await connection.ExecuteAsync("""
+                INSERT INTO conversation_members (conversation_id, user_id, role, joined_at) VALUES (@conversationId, @userId, 'owner', 1);
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at) VALUES (@conversationId, @userId, 'text', 'an old harvest note', 2);
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at, deleted_at) VALUES (@conversationId, @userId, 'text', NULL, 3, 4);
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at) VALUES (@conversationId, NULL, 'system', 'harvest joined', 5);
+                """, new { conversationId, userId });
+        }
+
+        File.Move(aside, search);
+        var applied = await MigratorFor(db).MigrateAsync();
+
+        Assert.Equal([Path.GetFileName(search)], applied);
+        var found = await new SearchQueries(db).FindAsync(userId, new MessageSearchFilter(["harvest"]));
+        Assert.Equal(["an old harvest note"], found.Select(row => row.Message.Body).ToList());
+        Assert.Equal("Old times", found[0].ConversationTitle);
+    }
 }
 
 public sealed class MigrationTestsOnSqlite() : MigrationTests(Engine.Sqlite);

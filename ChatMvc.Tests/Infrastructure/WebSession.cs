@@ -92,6 +92,13 @@ public sealed class WebSession : IDisposable
 
         var action = form.GetAttribute("action") is { Length: > 0 } a ? a : page.Url;
         var target = new Uri(new Uri(http.BaseAddress!, page.Url), action);
+        if (string.Equals(form.GetAttribute("method"), "get", StringComparison.OrdinalIgnoreCase))
+        {
+            // A GET form replaces the action's query with its fields, as browsers do.
+            var query = await new FormUrlEncodedContent(fields).ReadAsStringAsync();
+            return await GetAsync(new UriBuilder(target) { Query = query }.Uri.PathAndQuery);
+        }
+
         var response = await http.PostAsync(target, new FormUrlEncodedContent(fields));
         return await FollowAsync(response, target.PathAndQuery);
     }

@@ -160,7 +160,7 @@ public sealed class MessageSearch(SearchQueries search, ConversationQueries conv
             return [userId];
         }
 
-        var found = await people.SearchAsync(name, excludeUserId: 0);
+        var found = await people.SearchAsync(name, excludeUserId: 0, limit: 200);
         var exact = found.Where(p => string.Equals(p.DisplayName, name, StringComparison.CurrentCultureIgnoreCase)).ToList();
         return (exact.Count > 0 ? exact : found).Select(p => p.Id).ToList();
     }

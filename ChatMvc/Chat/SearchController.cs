@@ -20,7 +20,7 @@ public sealed class SearchController(MessageSearch search, Data.ConversationQuer
             After = after,
             Conversations = await conversations.ListForUserAsync(User.UserId()),
         };
-        if (q is null && conversationId is null && from is null && before is null && after is null)
+        if (!Request.QueryString.HasValue)
         {
             return View(model);
         }

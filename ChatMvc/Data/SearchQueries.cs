@@ -23,6 +23,13 @@ public sealed class SearchQueries(ChatDb db)
     public async Task<IReadOnlyList<SearchRow>> FindAsync(long userId, MessageSearchFilter filter)
     {
         var dialect = db.Dialect;
+        var match = dialect.MessageSearchMatch(filter.Words);
+        if (match.Length == 0)
+        {
+            // Nothing the engine indexes (only words too short for InnoDB's index): nothing can match.
+            return [];
+        }
+
         var conditions = new List<string>
         {
             dialect.MessageSearchCondition,
@@ -77,7 +84,7 @@ public sealed class SearchQueries(ChatDb db)
             new
             {
                 userId,
-                match = dialect.MessageSearchMatch(filter.Words),
+                match,
                 conversationIds = filter.ConversationIds,
                 senderIds = filter.SenderIds,
                 beforeMs = filter.BeforeMs,

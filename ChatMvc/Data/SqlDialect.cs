@@ -103,10 +103,16 @@ public sealed class MySqlDialect : SqlDialect
 
     public override string MessageSearchMarkedBody => "NULL";
 
-    // Boolean mode has no escape character: a word keeps only its letters and digits, as a required phrase
-    // (+"e mail" for e-mail), which is how InnoDB tokenizes the text it indexes.
+    // Boolean mode has no escape character: a word keeps only its runs of letters and digits, as a required phrase
+    // (+"NEAR plum" for NEAR(plum)), which is how InnoDB tokenizes the text it indexes. Runs shorter than InnoDB's
+    // default innodb_ft_min_token_size are left out: they are not in the index, and requiring one finds nothing.
     public override string MessageSearchMatch(IEnumerable<string> words) =>
-        string.Join(' ', words.Select(word => "+\"" + string.Join(' ', Chat.SearchQuery.WordRuns(word).Select(r => word.Substring(r.Start, r.Length))) + "\""));
+        string.Join(' ', words
+            .Select(word => string.Join(' ', Chat.SearchQuery.WordRuns(word).Where(r => r.Length >= InnoDbMinWordLength).Select(r => word.Substring(r.Start, r.Length))))
+            .Where(phrase => phrase.Length > 0)
+            .Select(phrase => "+\"" + phrase + "\""));
+
+    private const int InnoDbMinWordLength = 3;
 }
 
 public sealed class SqliteDialect : SqlDialect
