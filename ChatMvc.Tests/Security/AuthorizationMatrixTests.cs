@@ -29,6 +29,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations", "/conversations", Login, 200, 200, 200),
         Page("GET /conversations/poll", "/conversations/poll?v=0", Login, 200, 200, 200) with { Htmx = true },
         Page("GET /conversations/new", "/conversations/new", Login, 200, 200, 200),
+        // Search: anyone signed in, over their own conversations only.
+        Page("GET /search", "/search?q=matrix", Login, 200, 200, 200),
         Page("POST /conversations", "/conversations", Login, 302, 302, 302) with
         {
             Form = (w, _, _) => new() { ["selected"] = $"{w.Target.Id}", ["title"] = "Started from the matrix" },
@@ -112,6 +114,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
             Json = (w, who, _) => new { refreshToken = w.TargetRefreshTokens[w.People.ToList().IndexOf(who)] },
         },
         Api("GET /api/v1/conversations", "/api/v1/conversations", 401, 200, 200, 200),
+        Api("GET /api/v1/search", "/api/v1/search?q=matrix", 401, 200, 200, 200),
         Api("POST /api/v1/conversations", "/api/v1/conversations", 401, 201, 201, 201) with
         {
             Json = (w, _, _) => new { participantIds = new[] { w.Target.Id }, title = "Started through the API" },
