@@ -149,6 +149,16 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await OpenAsync(annPage, $"/conversations/{direct}/messages/{fixedId}/edit");
         await AuditAsync(annPage, "edit message page");
 
+        // Search: results with marked words, a refused query, and a result's window around its message.
+        await OpenAsync(annPage, "/search?q=typo");
+        await Expect(annPage.Locator("li.search-hit mark").First).ToBeVisibleAsync();
+        await AuditAsync(annPage, "search results", reflow: true);
+        Assert.Equal(400, (await annPage.GotoAsync("/search?q=%2A"))!.Status);
+        await AuditAsync(annPage, "search, refused");
+        await OpenAsync(annPage, $"/conversations/{direct}?at={fixedId}#message-{fixedId}");
+        await Expect(annPage.Locator($"#message-{fixedId}")).ToBeVisibleAsync();
+        await AuditAsync(annPage, "chat window around a message");
+
         await OpenAsync(annPage, $"/conversations/new?q={Uri.EscapeDataString("Audit")}");
         await Expect(annPage.GetByRole(AriaRole.Checkbox, new() { Name = dee.Name })).ToBeVisibleAsync();
         await AuditAsync(annPage, "new conversation, people found", screenshot: "new-conversation");
