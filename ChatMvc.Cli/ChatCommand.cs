@@ -329,6 +329,13 @@ public static class ChatCommand
             environment.Error.WriteLine($"chat: {e.Message}");
             return ExitCodes.Invalid;
         }
+        catch (Exception e)
+        {
+            // Most likely an answer that is not the chat API's (a proxy's error page, another program on the port):
+            // one line a person can act on, never a stack trace.
+            environment.Error.WriteLine($"chat: the server's answer could not be understood ({e.GetType().Name}: {e.Message}). Check --server or CHAT_SERVER, or try again later.");
+            return ExitCodes.ServerError;
+        }
     };
 }
 

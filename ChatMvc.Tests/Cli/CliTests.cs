@@ -296,6 +296,40 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
     }
 
     [Fact]
+    public async Task A_server_that_answers_something_other_than_the_api_is_exit_code_9_in_one_line()
+    {
+        using var ann = await new CliUser(app, "Ann Elsewhere").RegisteredAsync();
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var answering = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                var buffer = new byte[65536];
+                await stream.ReadAtLeastAsync(buffer, 1, throwOnEndOfStream: false, stop.Token);
+                var body = "<html>not the chat API</html>"u8.ToArray();
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), stop.Token);
+                await stream.WriteAsync(body, stop.Token);
+            }
+        });
+
+        var login = await ann.RunAsync("login", "--email", ann.Account.Email, "--server", $"http://127.0.0.1:{port}");
+        await stop.CancelAsync();
+        listener.Stop();
+        await Assert.ThrowsAnyAsync<Exception>(() => answering);
+
+        Assert.Equal(ExitCodes.ServerError, login.ExitCode);
+        Assert.Single(login.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("chat: ", login.Error);
+        AssertNoStackTrace(login);
+    }
+
+    [Fact]
     public async Task Help_lists_every_command_and_the_exit_codes()
     {
         using var ann = new CliUser(app, "Ann Help");
