@@ -3,6 +3,7 @@ using ChatMvc.Api;
 using ChatMvc.Caching;
 using ChatMvc.Chat;
 using ChatMvc.Data;
+using ChatMvc.Delivery;
 using ChatMvc.Health;
 using ChatMvc.Images;
 using ChatMvc.Security;
@@ -60,12 +61,14 @@ public static class Startup
         services.AddChatRateLimits(configuration);
         services.AddPublicUrl(configuration);
         services.AddReverseProxy(configuration);
+        services.AddChatCompression();
         return services;
     }
 
     public static WebApplication UseChat(this WebApplication app)
     {
         app.UseTrustedForwardedHeaders();
+        app.UseChatCompression();
         app.UseSecurityHeaders();
         // In every environment: the developer exception page (which Development would otherwise show) lists the
         // request's headers and cookies, to anyone who can make a request fail.
@@ -77,8 +80,9 @@ public static class Startup
 
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseCookiePolicy();
-        app.UseStaticFiles();
+        app.UseChatStaticFiles();
         app.UseRouting();
+        app.UseDoNotCompress();
         app.UseChatApi();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -15,6 +15,19 @@ public sealed class AvatarsTests
     public void Initials_are_the_first_letters_of_the_first_and_last_words(string name, string initials) =>
         Assert.Equal(initials, Avatars.Initials(name));
 
+    [Theory]
+    [InlineData("Design team (Q4)", "DT")]
+    [InlineData("(Q4) planning", "P")]
+    [InlineData("2024 offsite crew", "OC")]
+    [InlineData("🎉 Party people", "PP")]
+    [InlineData("Алёна Петрова", "АП")]
+    [InlineData("山田 太郎", "山太")]
+    [InlineData("(Q4)", "Q")]
+    [InlineData("42 🎉 !!", "?")]
+    [InlineData("e\u0301mile zola", "E\u0301Z")]
+    public void Initials_come_from_letters_only_never_a_bracket_digit_or_emoji(string name, string initials) =>
+        Assert.Equal(initials, Avatars.Initials(name));
+
     [Fact]
     public void Every_initials_background_has_at_least_4_5_to_1_contrast_with_white_text()
     {

@@ -1,3 +1,4 @@
+using ChatMvc.Delivery;
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
 using ChatMvc.Security;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace ChatMvc.Api;
 
 [AllowAnonymous]
+[DoNotCompress]
 [Route("api/v1/auth")]
 [Tags("Auth")]
 [EnableRateLimiting(RateLimitOptions.AuthPolicy)]

@@ -42,6 +42,9 @@ public static class ChatUrls
     // The no-JavaScript page of messages after one, for paging newer from a window around a message.
     public static string NewerHistory(long id, long afterMessageId) => Format($"/conversations/{id}?after={afterMessageId}");
 
+    // The photo of a message, full size, in a page of its own.
+    public static string Photo(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/photo");
+
     // The message in its conversation's window.
     public static string MessageInConversation(long id, long messageId) => Format($"/conversations/{id}#message-{messageId}");
 

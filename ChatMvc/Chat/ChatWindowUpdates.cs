@@ -22,6 +22,9 @@ public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries me
         var lastId = added.Count > 0 ? added[^1].Id : after;
         await reads.ShownAsync(conversationId, userId, added, lastId);
 
-        return new WindowUpdateModel(conversationId, added, changed, new ConversationHead(lastId, head.ChangeCounter), nextClientMessageId);
+        return new WindowUpdateModel(conversationId, added, changed, new ConversationHead(lastId, head.ChangeCounter), nextClientMessageId)
+        {
+            FirstMessages = after == 0 && added.Count > 0,
+        };
     }
 }

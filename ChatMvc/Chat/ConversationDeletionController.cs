@@ -16,7 +16,9 @@ public sealed class ConversationDeletionController(
     [HttpPost("")]
     public async Task<IActionResult> Delete()
     {
+        var details = (await conversations.FindAsync(ConversationId))!;
         await management.DeleteAsync(ConversationId);
+        this.SetStatus($"“{details.TitleFor(CurrentUserId)}” was deleted for everyone.");
         return Redirect("/");
     }
 }

@@ -165,6 +165,20 @@ public sealed class ConversationManagement(
         return edited;
     }
 
+    // What the delete confirmation shows: a text message that is still there, to its sender or the group's owner.
+    public async Task<Outcome<MessageView>> DeletableAsync(Membership deleter, long messageId)
+    {
+        var message = await messages.FindAsync(deleter.ConversationId, messageId);
+        if (message is null || message.Kind != MessageKind.Text || message.DeletedAt is not null)
+        {
+            return MessageNotFound(messageId);
+        }
+
+        return message.SenderId == deleter.UserId || deleter.IsOwner
+            ? message
+            : new Outcome<MessageView>.Forbidden("Only the sender, or the group's owner, can delete this message.");
+    }
+
     // The sender may delete a message, and so may a group's owner.
     public async Task<Outcome<MessageView>> DeleteMessageAsync(Membership deleter, long messageId)
     {

@@ -1,6 +1,8 @@
+using System.Globalization;
 using ChatMvc.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ChatMvc.Chat;
 
@@ -35,9 +37,9 @@ public sealed class ConversationsController(
     }
 
     [HttpGet("/conversations/new")]
-    public async Task<IActionResult> New(string? q, long[]? selected)
+    public async Task<IActionResult> New(string? q, long[]? selected, string? title)
     {
-        var model = await PickerAsync(q, selected ?? []);
+        var model = (await PickerAsync(q, selected ?? [])) with { Title = title };
         if (Request.IsHtmx())
         {
             Response.VaryOnHtmx();
@@ -45,6 +47,21 @@ public sealed class ConversationsController(
         }
 
         return View(model);
+    }
+
+    // The Search button without JavaScript: the form comes here by POST, and goes on to the search's own address,
+    // which holds the query, who is ticked and the title so far, and nothing else.
+    [HttpPost("/conversations/new")]
+    public IActionResult Search(string? q, long[]? selected, string? title)
+    {
+        var query = new List<KeyValuePair<string, string?>> { new("q", q) };
+        query.AddRange((selected ?? []).Select(id => new KeyValuePair<string, string?>("selected", id.ToString(CultureInfo.InvariantCulture))));
+        if (!string.IsNullOrEmpty(title))
+        {
+            query.Add(new("title", title));
+        }
+
+        return Redirect(QueryHelpers.AddQueryString(ChatUrls.NewConversation, query));
     }
 
     [HttpPost("/conversations")]

@@ -9,12 +9,26 @@ public sealed class MembershipController(ConversationCache cache, ConversationQu
     : ConversationScopedController(cache)
 {
     [HttpPost("leave")]
-    public async Task<IActionResult> Leave() =>
-        Answer(await management.RemoveAsync(await DetailsAsync(), Membership, CurrentUserId), _ => Redirect("/"));
+    public async Task<IActionResult> Leave()
+    {
+        var details = await DetailsAsync();
+        return Answer(await management.RemoveAsync(details, Membership, CurrentUserId), _ =>
+            Done($"You left “{details.TitleFor(CurrentUserId)}”."));
+    }
 
     [HttpPost("hide")]
-    public async Task<IActionResult> Hide() =>
-        Answer(await management.HideAsync(await DetailsAsync(), CurrentUserId), _ => Redirect("/"));
+    public async Task<IActionResult> Hide()
+    {
+        var details = await DetailsAsync();
+        return Answer(await management.HideAsync(details, CurrentUserId), _ =>
+            Done($"“{details.TitleFor(CurrentUserId)}” is hidden from your list until someone writes in it again."));
+    }
+
+    private RedirectResult Done(string status)
+    {
+        this.SetStatus(status);
+        return Redirect("/");
+    }
 
     private async Task<ConversationDetails> DetailsAsync() => (await conversations.FindAsync(ConversationId))!;
 }

@@ -93,11 +93,25 @@ public sealed class MessagesController(
                 return Request.IsHtmx() ? PartialView("_MessageEditor", model) : View("Edit", model);
             });
 
+    // Without JavaScript, Delete opens this page to confirm; with htmx the message asks in place.
+    [HttpGet("{messageId}/delete")]
+    public async Task<IActionResult> ConfirmDelete(long messageId) =>
+        Answer(await management.DeletableAsync(Membership, messageId), message => View("Delete", message));
+
     [HttpPost("{messageId}/delete")]
     public async Task<IActionResult> Delete(long messageId) =>
         Answer(
             await management.DeleteMessageAsync(Membership, messageId),
-            message => Request.IsHtmx() ? ChangedMessage(message) : Redirect(ChatUrls.MessageInConversation(ConversationId, messageId)));
+            message =>
+            {
+                if (Request.IsHtmx())
+                {
+                    return ChangedMessage(message);
+                }
+
+                this.SetStatus("Message deleted.");
+                return Redirect(ChatUrls.MessageInConversation(ConversationId, messageId));
+            });
 
     // The message in place of its editor or of its older self.
     private PartialViewResult ChangedMessage(MessageView message)

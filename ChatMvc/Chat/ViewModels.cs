@@ -40,7 +40,12 @@ public sealed record ChatWindowModel
 // and the next cursor.
 public sealed record WindowUpdateModel(
     long ConversationId, IReadOnlyList<MessageView> NewMessages, IReadOnlyList<MessageView> ChangedMessages, ConversationHead Cursor,
-    string? NextClientMessageId = null);
+    string? NextClientMessageId = null)
+{
+    // The window had no messages (its cursor was at 0), so it still shows its "No messages yet" note: only then is
+    // there a note to remove. An out-of-band swap for an element that is gone is an error in the browser.
+    public bool FirstMessages { get; init; }
+}
 
 // A window update as one viewer's window renders it.
 public sealed record WindowUpdateView(WindowUpdateModel Update, MessageViewer Viewer);
@@ -104,3 +109,5 @@ public sealed record MembersPageModel
 
     public string? NewInviteLink { get; init; }
 }
+
+public sealed record PhotoPageModel(MessageView Message, string ConversationTitle);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace ChatMvc.Images;
 
@@ -22,18 +23,21 @@ public static class Avatars
     public static readonly IReadOnlyList<string> Backgrounds =
         ["#0b5cad", "#a61b1b", "#1f6f3f", "#6b3fa0", "#8a4b08", "#00695c", "#ad1457", "#37474f"];
 
-    // "Ann Marie Example" → "AE"; "bo" → "B". Whole characters, so an accent or an emoji is not cut in half.
+    // "Ann Marie Example" → "AE"; "bo" → "B"; "Design team (Q4)" → "DT". Only words that begin with a letter (in
+    // any script) count, so a bracket, a digit or an emoji never becomes an initial; whole characters, so an accent
+    // is not cut off its letter.
     public static string Initials(string name)
     {
-        var words = name.Split((char[])[' ', '\t', '-', '.', '_'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length switch
+        var words = name.Split((char[])[' ', '\t', '-', '.', '_', '/', '&', '+', ','], StringSplitOptions.RemoveEmptyEntries)
+            .Where(StartsWithLetter)
+            .ToList();
+        return words.Count switch
         {
-            0 => "?",
+            0 => FirstLetterAnywhere(name),
             1 => First(words[0]),
             _ => First(words[0]) + First(words[^1]),
         };
     }
-
     // The same name always gets the same colour, in every process (string.GetHashCode is randomised per run).
     public static int ColourOf(string name)
     {
@@ -48,4 +52,23 @@ public static class Avatars
 
     private static string First(string word) =>
         StringInfo.GetNextTextElementLength(word) is var length and > 0 ? word[..length].ToUpperInvariant() : string.Empty;
+
+    private static bool StartsWithLetter(string word) =>
+        Rune.TryGetRuneAt(word, 0, out var rune) && Rune.IsLetter(rune);
+
+    // "(Q4)" → "Q"; a name without a letter at all → "?".
+    private static string FirstLetterAnywhere(string name)
+    {
+        var elements = StringInfo.GetTextElementEnumerator(name);
+        while (elements.MoveNext())
+        {
+            var element = elements.GetTextElement();
+            if (StartsWithLetter(element))
+            {
+                return element.ToUpperInvariant();
+            }
+        }
+
+        return "?";
+    }
 }
