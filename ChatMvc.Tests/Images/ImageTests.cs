@@ -1,4 +1,5 @@
 using System.Net;
+using ChatMvc.Chat;
 using ChatMvc.Images;
 using ChatMvc.Tests.Infrastructure;
 
@@ -26,7 +27,7 @@ public abstract class ImageTests<TApp>(TApp app) : IClassFixture<TApp>
         var img = article.QuerySelector(".message-image a img")!;
         var imageId = long.Parse(img.GetAttribute("src")!.Split('/')[2]);
         Assert.Equal($"/images/{imageId}/thumb", img.GetAttribute("src"));
-        Assert.Equal($"/images/{imageId}/display", img.ParentElement!.GetAttribute("href"));
+        Assert.Equal(ChatUrls.Photo(id, ChatSteps.MessageIds(window.Document)[0]), img.ParentElement!.GetAttribute("href"));
         // Upright: the camera's 1600×1200 with orientation 6 is 1200×1600 seen, 240×320 as a thumbnail.
         Assert.Equal(("240", "320"), (img.GetAttribute("width"), img.GetAttribute("height")));
         Assert.Equal("Five of us on the jetty at the lake", img.GetAttribute("alt"));

@@ -31,6 +31,11 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations/new", "/conversations/new", Login, 200, 200, 200),
         // Search: anyone signed in, over their own conversations only.
         Page("GET /search", "/search?q=matrix", Login, 200, 200, 200),
+        // The Search button without JavaScript, sent on to the search's own address.
+        Page("POST /conversations/new", "/conversations/new", Login, 302, 302, 302) with
+        {
+            Form = (_, _, _) => new() { ["q"] = "matrix" },
+        },
         Page("POST /conversations", "/conversations", Login, 302, 302, 302) with
         {
             Form = (w, _, _) => new() { ["selected"] = $"{w.Target.Id}", ["title"] = "Started from the matrix" },
@@ -50,7 +55,9 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         {
             Form = (_, _, _) => new() { ["body"] = "Edited from the matrix" },
         },
+        Page("GET /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 200),
         Page("POST /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 302),
+        Page("GET /conversations/{conversationId}/messages/{messageId}/photo", "/conversations/{c}/messages/{pm}/photo", Login, 404, 200, 200),
         Page("GET /conversations/{conversationId}/members", "/conversations/{c}/members", Login, 404, 200, 200),
         Page("POST /conversations/{conversationId}/members", "/conversations/{c}/members", Login, 404, 403, 302) with
         {
@@ -306,7 +313,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     public sealed record Row(string Route, string Url, int Anonymous, int Outsider, int Member, int Owner)
     {
-        private static readonly string[] GroupPlaceholders = ["{c}", "{m}", "{i}", "{t}", "{img}"];
+        private static readonly string[] GroupPlaceholders = ["{c}", "{m}", "{i}", "{t}", "{img}", "{pm}"];
 
         public string Method => Route[..Route.IndexOf(' ', StringComparison.Ordinal)];
 
@@ -329,7 +336,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     // What each row starts from: a group the owner made with the member and a target (for removal) in it, the owner's
     // message and photo there, and an open invite.
-    public sealed record Group(long Id, long MessageId, long InviteId, string InviteToken, long ImageId);
+    public sealed record Group(long Id, long MessageId, long InviteId, string InviteToken, long ImageId, long PhotoMessageId);
 
     // The app, the people (registered once) and the owner's direct conversation with the member.
     public sealed class World : IAsyncLifetime
@@ -389,12 +396,12 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
             var messageId = await IdOfAsync(await SendAsync(
                 Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages", JsonContent.Create(new { body = "Written by the owner" })));
             var invite = await (await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/invites", null)).JsonAsync(HttpStatusCode.Created);
-            await IdOfAsync(await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages/image", Photo("file")));
+            var photoMessageId = await IdOfAsync(await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages/image", Photo("file")));
             var db = App.Services.GetRequiredService<ChatDb>();
             await using var connection = await db.OpenAsync();
             var inviteId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM invites WHERE conversation_id = @id", new { id });
             var imageId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM images WHERE conversation_id = @id", new { id });
-            return new Group(id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId);
+            return new Group(id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId, photoMessageId);
         }
 
         // The group as its members see it: title, members, messages, invites and photos.
@@ -462,7 +469,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
                     .Replace("{m}", $"{group.MessageId}", StringComparison.Ordinal)
                     .Replace("{i}", $"{group.InviteId}", StringComparison.Ordinal)
                     .Replace("{t}", group.InviteToken, StringComparison.Ordinal)
-                    .Replace("{img}", $"{group.ImageId}", StringComparison.Ordinal);
+                    .Replace("{img}", $"{group.ImageId}", StringComparison.Ordinal)
+                    .Replace("{pm}", $"{group.PhotoMessageId}", StringComparison.Ordinal);
         }
 
         private MultipartFormDataContent Photo(string field)

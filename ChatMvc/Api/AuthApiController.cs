@@ -1,6 +1,6 @@
-using ChatMvc.Delivery;
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
+using ChatMvc.Delivery;
 using ChatMvc.Security;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
