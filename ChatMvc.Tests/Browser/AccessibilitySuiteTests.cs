@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Images;
 using ChatMvc.Tests.Images;
@@ -148,6 +149,11 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
 
         await OpenAsync(annPage, $"/conversations/{direct}/messages/{fixedId}/edit");
         await AuditAsync(annPage, "edit message page");
+        await OpenAsync(annPage, ChatUrls.DeleteMessage(direct, fixedId));
+        await AuditAsync(annPage, "delete message confirmation");
+        await OpenAsync(annPage, ChatUrls.Photo(direct, await MessageIdAsync(direct, "From the lake")));
+        await Expect(annPage.GetByRole(AriaRole.Img, new() { Name = "A heron standing on a wooden jetty at dawn" })).ToBeVisibleAsync();
+        await AuditAsync(annPage, "photo viewer", reflow: true);
 
         // Search: results with marked words, a refused query, and a result's window around its message.
         await OpenAsync(annPage, "/search?q=typo");
@@ -341,6 +347,15 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await TabAsync(page);
         await Expect(page.Locator($"#message-{mine} .message-actions button")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
+        if (!javaScript)
+        {
+            // Without JavaScript the button opens a page that asks first.
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete this message?" })).ToBeVisibleAsync();
+            await TabToAsync(page, "main form button.danger");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator(".status-message")).ToHaveTextAsync("Message deleted.");
+        }
+
         await Expect(page.Locator($"#message-{mine}")).ToContainTextAsync("Message deleted.");
         if (javaScript)
         {

@@ -115,7 +115,7 @@ public abstract class ManagementTests<TApp>(TApp app) : IClassFixture<TApp>
         var (after, v) = ChatSteps.CursorOf((await bo.OpenAsync(id)).Document);
         var messageId = LastMessageId(await ann.OpenAsync(id));
 
-        await ann.SubmitOnAsync($"/conversations/{id}", $"#message-{messageId} .message-actions form");
+        await ann.DeleteMessageAsync(id, messageId);
 
         Assert.Null(await MessageBodyAsync(messageId));
         var window = await bo.OpenAsync(id);
@@ -141,7 +141,7 @@ public abstract class ManagementTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal(HttpStatusCode.Forbidden, (await cy.PostWithTokenAsync($"/conversations/{id}/messages/{messageId}/delete")).StatusCode);
         Assert.Equal("Rude words", await MessageBodyAsync(messageId));
-        await ann.SubmitOnAsync($"/conversations/{id}", $"#message-{messageId} .message-actions form");
+        await ann.DeleteMessageAsync(id, messageId);
 
         Assert.Null(await MessageBodyAsync(messageId));
     }

@@ -229,7 +229,7 @@ public abstract class ImageTests<TApp>(TApp app) : IClassFixture<TApp>
         var messageId = ChatSteps.MessageIds(window.Document).Single();
         var src = window.Document.QuerySelector(".message-image img")!.GetAttribute("src")!;
 
-        await ann.SubmitOnAsync($"/conversations/{id}", $"form[action='/conversations/{id}/messages/{messageId}/delete']");
+        await ann.DeleteMessageAsync(id, messageId);
 
         Assert.Equal(HttpStatusCode.NotFound, (await bo.GetImageAsync(src)).StatusCode);
         Assert.Equal(0, await app.CountImagesAsync(id));

@@ -73,6 +73,11 @@ public static class ChatSteps
         return await person.Client.SubmitAsync(window, values, "form#composer");
     }
 
+    // Deletes as a browser without JavaScript does: the message's Delete opens the confirmation page, which posts.
+    public static Task<Page> DeleteMessageAsync(this Participant person, long conversationId, long messageId) =>
+        person.SubmitOnAsync(
+            ChatUrls.DeleteMessage(conversationId, messageId), $"main form[action='{ChatUrls.DeleteMessage(conversationId, messageId)}']");
+
     public static (long After, long V) CursorOf(IHtmlDocument document) =>
         (long.Parse(document.QuerySelector("#cursor input[name=after]")!.GetAttribute("value")!),
          long.Parse(document.QuerySelector("#cursor input[name=v]")!.GetAttribute("value")!));
