@@ -40,6 +40,8 @@ public static class Startup
         services.AddSingleton<ImageService>();
         services.AddSingleton<ImageDelivery>();
         services.AddScoped<ProfileChanges>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ViewerClock>();
         services.AddHostedService<CacheRepairService>();
 
         services.AddHealthChecks()

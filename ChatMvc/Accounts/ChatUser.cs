@@ -52,6 +52,10 @@ public sealed class ChatUser
 
     public long? AvatarImageId { get; set; }
 
+    // An IANA zone id; null until the person picks one (App:DefaultTimeZone applies meanwhile).
+    [PersonalData]
+    public string? TimeZone { get; set; }
+
     [PersonalData]
     public DateTime CreatedAt { get; set; }
 

@@ -1,5 +1,6 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
+using ChatMvc.Security;
 using ChatMvc.Data;
 using ChatMvc.Images;
 
@@ -22,10 +23,11 @@ public sealed record PersonJson(long Id, string DisplayName, string? ImageUrl)
         new(person.Id, person.DisplayName, ApiUrls.Avatar(person.Id, person.AvatarImageId));
 }
 
-public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl)
+// TimeZone is the IANA zone the person picked, else the server's App:DefaultTimeZone.
+public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl, string TimeZone)
 {
-    public static MeJson From(ChatUser user) =>
-        new(user.Id, user.DisplayName, user.Email, user.EmailConfirmed, ApiUrls.Avatar(user.Id, user.AvatarImageId));
+    public static MeJson From(ChatUser user, AppOptions app) =>
+        new(user.Id, user.DisplayName, user.Email, user.EmailConfirmed, ApiUrls.Avatar(user.Id, user.AvatarImageId), user.TimeZone ?? app.DefaultTimeZone);
 }
 
 public sealed record PagedPeopleJson(IReadOnlyList<PersonJson> Items, PeoplePagingJson Paging);

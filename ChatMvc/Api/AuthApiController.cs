@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace ChatMvc.Api;
 
@@ -16,7 +17,7 @@ namespace ChatMvc.Api;
 [Tags("Auth")]
 [EnableRateLimiting(RateLimitOptions.AuthPolicy)]
 public sealed class AuthApiController(
-    AccountRegistration registration, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens)
+    AccountRegistration registration, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens, IOptions<AppOptions> app)
     : ApiController
 {
     [HttpPost("register")]
@@ -60,7 +61,7 @@ public sealed class AuthApiController(
             ModelState.AddModelError(field, error.Description);
         }
 
-        return result.Succeeded ? Created($"/api/v1/users/{user.Id}", MeJson.From(user)) : Invalid();
+        return result.Succeeded ? Created($"/api/v1/users/{user.Id}", MeJson.From(user, app.Value)) : Invalid();
     }
 
     // Identity's bearer handler writes {tokenType, accessToken, expiresIn, refreshToken} itself.

@@ -1,9 +1,11 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
 using ChatMvc.Images;
+using ChatMvc.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Options;
 
 namespace ChatMvc.Api;
 
@@ -11,11 +13,12 @@ namespace ChatMvc.Api;
 [Route("api/v1/users/me")]
 [Tags("Users")]
 public sealed class MeApiController(
-    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, ProfileChanges profiles, ImageService images) : ApiController
+    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, ProfileChanges profiles, ImageService images, IOptions<AppOptions> app)
+    : ApiController
 {
     [HttpGet("")]
     public async Task<ActionResult<MeJson>> Me() =>
-        await users.GetUserAsync(User) is { } user ? MeJson.From(user) : AccountGone();
+        await users.GetUserAsync(User) is { } user ? MeJson.From(user, app.Value) : AccountGone();
 
     [HttpPut("")]
     public async Task<ActionResult<MeJson>> Update(UpdateProfileRequest request)
@@ -26,24 +29,31 @@ public sealed class MeApiController(
             return Invalid("displayName", error!);
         }
 
+        string? zoneError = null;
+        var zone = request.TimeZone is null ? null : TimeZones.Normalize(request.TimeZone, out zoneError);
+        if (zoneError is not null)
+        {
+            return Invalid("timeZone", zoneError);
+        }
+
         if (await users.GetUserAsync(User) is not { } user)
         {
             return AccountGone();
         }
 
-        var result = await profiles.RenameAsync(user, name);
+        var result = await profiles.UpdateAsync(user, name, zone);
         if (!result.Succeeded)
         {
             return Refuse(StatusCodes.Status409Conflict, string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
-        // The cookie carries the display name; a bearer token picks up the new one at its next refresh.
+        // The cookie carries the display name and zone; a bearer token picks up the new ones at its next refresh.
         if (!await IsBearerAsync())
         {
             await signIn.RefreshSignInAsync(user);
         }
 
-        return MeJson.From(user);
+        return MeJson.From(user, app.Value);
     }
 
     // As on the account page, deleting needs the password: a token that leaked is not enough.
@@ -94,7 +104,7 @@ public sealed class MeApiController(
             }
         }
 
-        return await users.GetUserAsync(User) is { } user ? MeJson.From(user) : AccountGone();
+        return await users.GetUserAsync(User) is { } user ? MeJson.From(user, app.Value) : AccountGone();
     }
 
     [HttpDelete("image")]
@@ -109,6 +119,7 @@ public sealed class MeApiController(
         Refuse(StatusCodes.Status401Unauthorized, "The account this token was issued for no longer exists.");
 }
 
-public sealed record UpdateProfileRequest(string? DisplayName);
+// Without timeZone (an IANA id such as Europe/London) the zone stays as it is.
+public sealed record UpdateProfileRequest(string? DisplayName, string? TimeZone = null);
 
 public sealed record DeleteAccountRequest(string? Password);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace ChatMvc.Chat;
 
-// Renaming a person, from the profile page or the API.
+// Changing a person's profile (name, time zone), from the profile page or the API.
 public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQueries conversations, ConversationCache cache)
 {
     public const int MaxDisplayNameLength = 100;
@@ -19,11 +19,14 @@ public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQuer
         return error is null ? name : null;
     }
 
-    public async Task<IdentityResult> RenameAsync(ChatUser user, string displayName)
+    // The name and, when given, the time zone (TimeZones.Normalize), in one write: both are checked before either is stored.
+    public async Task<IdentityResult> UpdateAsync(ChatUser user, string displayName, string? timeZone)
     {
+        var renamed = user.DisplayName != displayName;
         user.DisplayName = displayName;
+        user.TimeZone = timeZone ?? user.TimeZone;
         var result = await users.UpdateAsync(user);
-        if (!result.Succeeded)
+        if (!result.Succeeded || !renamed)
         {
             return result;
         }

@@ -59,6 +59,9 @@ public sealed record MessageViewer(long UserId, bool IsOwner);
 // (an edit or delete arriving by poll or send).
 public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool OutOfBand = false)
 {
+    // Follows its sender's previous message closely: shown under that one's name (which screen readers still hear).
+    public bool Continued { get; init; }
+
     public bool MayEdit => Message.Kind == MessageKind.Text && Message.DeletedAt is null && Message.SenderId == Viewer.UserId;
 
     // Owners may remove anyone's message.

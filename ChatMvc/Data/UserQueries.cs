@@ -24,7 +24,7 @@ public sealed class UserQueries(ChatDb db)
         SELECT u.id, u.user_name, u.normalized_user_name, u.email, u.normalized_email, u.email_confirmed,
                u.password_hash, u.security_stamp, u.concurrency_stamp, u.phone_number, u.phone_number_confirmed,
                u.two_factor_enabled, u.lockout_end, u.lockout_enabled, u.access_failed_count, u.authenticator_key,
-               u.recovery_codes, u.display_name, u.avatar_image_id, u.created_at, u.deactivated_at
+               u.recovery_codes, u.display_name, u.avatar_image_id, u.time_zone, u.created_at, u.deactivated_at
         FROM users u
         """;
 
@@ -38,11 +38,11 @@ public sealed class UserQueries(ChatDb db)
                 INSERT INTO users (user_name, normalized_user_name, email, normalized_email, email_confirmed,
                     password_hash, security_stamp, concurrency_stamp, phone_number, phone_number_confirmed,
                     two_factor_enabled, lockout_end, lockout_enabled, access_failed_count, authenticator_key,
-                    recovery_codes, display_name, avatar_image_id, created_at, deactivated_at)
+                    recovery_codes, display_name, avatar_image_id, time_zone, created_at, deactivated_at)
                 VALUES (@UserName, @NormalizedUserName, @Email, @NormalizedEmail, @EmailConfirmed,
                     @PasswordHash, @SecurityStamp, @ConcurrencyStamp, @PhoneNumber, @PhoneNumberConfirmed,
                     @TwoFactorEnabled, @LockoutEnd, @LockoutEnabled, @AccessFailedCount, @AuthenticatorKey,
-                    @RecoveryCodes, @DisplayName, @AvatarImageId, @CreatedAt, @DeactivatedAt)
+                    @RecoveryCodes, @DisplayName, @AvatarImageId, @TimeZone, @CreatedAt, @DeactivatedAt)
                 """), UserRow.From(user), cancellationToken));
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
@@ -65,7 +65,7 @@ public sealed class UserQueries(ChatDb db)
                     two_factor_enabled = @TwoFactorEnabled, lockout_end = @LockoutEnd, lockout_enabled = @LockoutEnabled,
                     access_failed_count = @AccessFailedCount, authenticator_key = @AuthenticatorKey,
                     recovery_codes = @RecoveryCodes, display_name = @DisplayName, avatar_image_id = @AvatarImageId,
-                    deactivated_at = @DeactivatedAt
+                    time_zone = @TimeZone, deactivated_at = @DeactivatedAt
                 WHERE id = @Id
                   AND (concurrency_stamp = @ConcurrencyStamp OR (concurrency_stamp IS NULL AND @ConcurrencyStamp IS NULL))
                 """, UserRow.From(user) with { NewConcurrencyStamp = newConcurrencyStamp }, cancellationToken));
@@ -204,6 +204,8 @@ public sealed class UserQueries(ChatDb db)
 
         public long? AvatarImageId { get; init; }
 
+        public string? TimeZone { get; init; }
+
         public long CreatedAt { get; init; }
 
         public long? DeactivatedAt { get; init; }
@@ -229,6 +231,7 @@ public sealed class UserQueries(ChatDb db)
             RecoveryCodes = RecoveryCodes,
             DisplayName = DisplayName,
             AvatarImageId = AvatarImageId,
+            TimeZone = TimeZone,
             CreatedAt = Clock.FromUnixMs(CreatedAt),
             DeactivatedAt = DeactivatedAt is { } deactivatedAt ? Clock.FromUnixMs(deactivatedAt) : null,
         };
@@ -254,6 +257,7 @@ public sealed class UserQueries(ChatDb db)
             RecoveryCodes = user.RecoveryCodes,
             DisplayName = user.DisplayName,
             AvatarImageId = user.AvatarImageId,
+            TimeZone = user.TimeZone,
             CreatedAt = Clock.ToUnixMs(user.CreatedAt),
             DeactivatedAt = user.DeactivatedAt is { } deactivatedAt ? Clock.ToUnixMs(deactivatedAt) : null,
         };

@@ -9,6 +9,9 @@ public sealed class AppOptions
 
     // The address people open the site at, such as https://chat.example.com.
     public string? PublicUrl { get; set; }
+
+    // The IANA zone pages rendered without JavaScript show times in, for people who have not picked their own.
+    public string DefaultTimeZone { get; set; } = "UTC";
 }
 
 // Links sent by mail must name the site itself, never the Host a request claimed: otherwise a password reset asked
@@ -35,6 +38,12 @@ public sealed class AppOptionsValidation(IHostEnvironment environment) : IValida
 {
     public ValidateOptionsResult Validate(string? name, AppOptions options)
     {
+        if (Chat.TimeZones.Find(options.DefaultTimeZone) is null)
+        {
+            return ValidateOptionsResult.Fail(
+                $"App:DefaultTimeZone '{options.DefaultTimeZone}' is not a time zone this server knows: use an IANA id such as UTC, Europe/London or America/New_York.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.PublicUrl))
         {
             return environment.IsDevelopment()
