@@ -223,6 +223,27 @@ public abstract class UsersApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var profile = await ann.Client.GetAsync("/profile");
         Assert.Equal("Ann Renamed", profile.Document.QuerySelector("#display-name")!.GetAttribute("value"));
     }
+
+    [Fact]
+    public async Task The_time_zone_is_read_and_changed_on_me_and_an_unknown_one_is_refused_per_field()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Zone");
+
+        var before = await (await ann.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+        var unknown = await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "Ann Elsewhere", timeZone = "Atlantis/Capital" });
+        var changed = await (await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "Ann Api Zone", timeZone = "Europe/Paris" }))
+            .JsonAsync(HttpStatusCode.OK);
+        var renamedOnly = await (await ann.Http.PutAsJsonAsync("/api/v1/users/me", new { displayName = "Ann Api Zone" })).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal("UTC", before.GetProperty("timeZone").GetString());
+        var error = Assert.Single((await unknown.ValidationErrorsAsync())["timeZone"]);
+        Assert.Contains("'Atlantis/Capital' is not a time zone this server knows", error);
+        Assert.Equal("Europe/Paris", changed.GetProperty("timeZone").GetString());
+        Assert.Equal("Europe/Paris", renamedOnly.GetProperty("timeZone").GetString());
+        var me = await (await ann.Http.GetAsync("/api/v1/users/me")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Europe/Paris", me.GetProperty("timeZone").GetString());
+        Assert.Equal("Ann Api Zone", me.GetProperty("displayName").GetString());
+    }
 }
 
 public sealed class UsersApiTestsOnSqlite(SqliteApp app) : UsersApiTests<SqliteApp>(app);
