@@ -142,6 +142,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await annPage.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
 
         var fixedId = await MessageIdAsync(direct, "Fixed the typo in this one");
+        await annPage.Locator($"#message-{fixedId} .message-menu summary").ClickAsync();
         await annPage.Locator($"#message-{fixedId} .message-actions a").FocusAsync();
         await annPage.Keyboard.PressAsync("Enter");
         await Expect(annPage.Locator($"#edit-body-{fixedId}")).ToBeFocusedAsync();
@@ -324,8 +325,12 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
 
         // Edit the message just sent.
         var mine = await MessageIdAsync(id, "Hello by keyboard");
+        var menu = $"#message-{mine} .message-menu summary";
         var editLink = $"#message-{mine} .message-actions a";
-        await TabToAsync(page, editLink, backwards: true);
+        await TabToAsync(page, menu, backwards: true);
+        await page.Keyboard.PressAsync("Enter");
+        await TabAsync(page);
+        await Expect(page.Locator(editLink)).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator($"#edit-body-{mine}")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Control+A");
@@ -337,13 +342,15 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await Expect(page.Locator($"#message-{mine}")).ToContainTextAsync("(edited)");
         if (!javaScript)
         {
-            await TabAsync(page); // the page opened at the message, so the next stop is its Edit link
+            await TabAsync(page); // the page opened at the message, so the next stop is its actions menu
         }
 
-        await Expect(page.Locator(editLink)).ToBeFocusedAsync();
+        await Expect(page.Locator(menu)).ToBeFocusedAsync();
         coverage.Flow("edit an own message" + mode);
 
         // Delete it.
+        await page.Keyboard.PressAsync("Enter");
+        await TabAsync(page);
         await TabAsync(page);
         await Expect(page.Locator($"#message-{mine} .message-actions button")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");

@@ -77,6 +77,7 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         var page = ann.Page;
         await page.GotoAsync($"/conversations/{id}");
         var message = MessagesIn(page, "Focus stays here");
+        await message.Locator("summary").ClickAsync();
         var editLink = message.GetByRole(AriaRole.Link, new() { Name = "Edit" });
         await editLink.FocusAsync();
         var otherTab = await ann.Context.NewPageAsync();
@@ -101,6 +102,7 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
 
     private static async Task EditInAsync(IPage page, string text, string replacement)
     {
+        await MessagesIn(page, text).Locator("summary").ClickAsync();
         await MessagesIn(page, text).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" }).FillAsync(replacement);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();

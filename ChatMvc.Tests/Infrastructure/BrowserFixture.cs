@@ -42,15 +42,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IBrowserContext> NewContextAsync(bool javaScript = true) =>
-        await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, JavaScriptEnabled = javaScript });
+    // timeZone (an IANA id) and locale as the device reports them; Chromium's own otherwise.
+    public async Task<IBrowserContext> NewContextAsync(bool javaScript = true, string? timeZone = null, string? locale = null) =>
+        await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, JavaScriptEnabled = javaScript, TimezoneId = timeZone, Locale = locale,
+        });
 
     // Registers through the register page in a browser context of its own, which stays signed in. The display
     // name gets a unique suffix so a people search finds exactly this person.
-    public async Task<BrowserPerson> RegisterPersonAsync(string name, bool javaScript = true)
+    public async Task<BrowserPerson> RegisterPersonAsync(string name, bool javaScript = true, string? timeZone = null, string? locale = null)
     {
         var user = AccountSteps.NewUser($"{name} {Guid.NewGuid().ToString("N")[..6]}");
-        var context = await NewContextAsync(javaScript);
+        var context = await NewContextAsync(javaScript, timeZone, locale);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Identity/Account/Register");
         await page.GetByLabel("Email").FillAsync(user.Email);

@@ -98,7 +98,7 @@
 
     // Editing, saving, cancelling or deleting replaces the message, and the focused control with it; the server says
     // which message and whether it is now an editor (message-changed). Put the focus back on that message (its
-    // editor, its Edit link, or the message itself once deleted) instead of the top of the page.
+    // editor, its actions menu, or the message itself once deleted) instead of the top of the page.
     document.addEventListener("message-changed", function (event) {
         var detail = event.detail || {};
         var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
@@ -108,7 +108,7 @@
         }
         var target = detail.focus === "editor"
             ? message.querySelector("textarea")
-            : message.querySelector(".message-actions a");
+            : message.querySelector(".message-menu summary");
         if (!target) {
             message.setAttribute("tabindex", "-1");
             target = message;
@@ -120,6 +120,7 @@
     // draft (saving will show the outcome); while the focus is on one of its controls, put the focus back on the same
     // control of the new copy rather than losing it to the top of the page.
     var focusToRestore = null;
+    var messageControls = "summary, a[href], button, textarea, input";
     document.addEventListener("htmx:oobBeforeSwap", function (event) {
         var target = event.detail.target;
         var active = document.activeElement;
@@ -130,7 +131,7 @@
             event.detail.shouldSwap = false;
             return;
         }
-        var controls = Array.prototype.slice.call(target.querySelectorAll("a[href], button, textarea, input"));
+        var controls = Array.prototype.slice.call(target.querySelectorAll(messageControls));
         focusToRestore = { id: target.id, index: controls.indexOf(active) };
     });
     document.addEventListener("htmx:afterSettle", function () {
@@ -141,10 +142,15 @@
         if (!replaced || !focusLost) {
             return;
         }
-        var target = replaced.querySelectorAll("a[href], button, textarea, input")[restore.index];
+        var target = replaced.querySelectorAll(messageControls)[restore.index];
         if (!target) {
             replaced.setAttribute("tabindex", "-1");
             target = replaced;
+        }
+        // A control in the message's actions menu: the new copy's menu opens as the old one was.
+        var menu = target.tagName === "SUMMARY" ? null : target.closest("details");
+        if (menu) {
+            menu.open = true;
         }
         target.focus();
     });
