@@ -31,8 +31,8 @@ public sealed class LocalTimesBrowserTests(BrowserFixture browser) : IClassFixtu
         var fourDaysBack = LocalNoonUtc(daysAgo: 4);
         // 23:30 yesterday in New York is already today in UTC: only a New York clock puts it under "Yesterday".
         var lateLastNight = LocalNoonUtc(daysAgo: 1).AddHours(11.5);
-        await BackdateAsync(id, "Four days back", fourDaysBack);
-        await BackdateAsync(id, "Late last night", lateLastNight);
+        await browser.App.BackdateMessageAsync(id, "Four days back", fourDaysBack);
+        await browser.App.BackdateMessageAsync(id, "Late last night", lateLastNight);
         var page = ann.Page;
         if (!javaScript)
         {
@@ -78,16 +78,4 @@ public sealed class LocalTimesBrowserTests(BrowserFixture browser) : IClassFixtu
     private static ILocator TimeOf(IPage page, string body) =>
         page.Locator("#messages article.message").Filter(new() { Has = page.Locator(".message-body", new() { HasTextString = body }) })
             .Locator(".message-meta time");
-
-    private async Task BackdateAsync(long conversationId, string body, DateTime utc)
-    {
-        await using (var connection = await browser.App.Services.GetRequiredService<ChatDb>().OpenAsync())
-        {
-            Assert.Equal(1, await connection.ExecuteAsync(
-                "UPDATE messages SET created_at = @at WHERE conversation_id = @conversationId AND body = @body",
-                new { at = Clock.ToUnixMs(utc), conversationId, body }));
-        }
-
-        await browser.App.Services.GetRequiredService<ConversationCache>().ConversationChangedAsync(conversationId);
-    }
 }

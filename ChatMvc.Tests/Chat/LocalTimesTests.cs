@@ -31,7 +31,7 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         await ann.SendAsync(id, "Three days back");
         await ann.SendAsync(id, "Just now");
         var threeDaysBack = LocalNoonUtc(NewYorkZone, daysAgo: 3).AddMinutes(7);
-        await BackdateAsync(id, "Three days back", threeDaysBack);
+        await app.BackdateMessageAsync(id, "Three days back", threeDaysBack);
 
         var saved = await SetTimeZoneAsync(ann, NewYork);
 
@@ -44,7 +44,8 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(MessageTimeText(threeDaysBack, NewYorkZone), old.TextContent);
         Assert.Matches("^[0-9]{2}:[0-9]{2}$", TimeOf(window.Document, "Just now").TextContent);
         Assert.All(window.Document.QuerySelectorAll("time"), time => Assert.DoesNotContain("UTC", time.TextContent));
-        // Bo picked no zone: the server's default (UTC) applies to him.
+        // Bo picked no zone: the server's default (UTC) applies to him, and his profile offers it.
+        Assert.Equal("UTC", (await bo.Client.GetAsync("/profile")).Document.QuerySelector<IHtmlSelectElement>("#time-zone")!.Value);
         Assert.Equal(MessageTimeText(threeDaysBack, TimeZoneInfo.Utc), TimeOf((await bo.OpenAsync(id)).Document, "Three days back").TextContent);
     }
 
@@ -76,7 +77,7 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         await ann.SendAsync(id, "Konnichiwa");
         var sent = LocalNoonUtc(TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"), daysAgo: 2).AddHours(9);
-        await BackdateAsync(id, "Konnichiwa", sent, tokyoApp.Services);
+        await app.BackdateMessageAsync(id, "Konnichiwa", sent, tokyoApp.Services);
 
         var profile = await client.GetAsync("/profile");
         var window = await ann.OpenAsync(id);
@@ -100,8 +101,8 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var fourDaysBack = LocalNoonUtc(NewYorkZone, daysAgo: 4);
         // 23:30 yesterday in New York is already the next day in UTC.
         var lateLastNight = LocalNoonUtc(NewYorkZone, daysAgo: 1).AddHours(11.5);
-        await BackdateAsync(id, "Monday's news", fourDaysBack);
-        await BackdateAsync(id, "Late last night", lateLastNight);
+        await app.BackdateMessageAsync(id, "Monday's news", fourDaysBack);
+        await app.BackdateMessageAsync(id, "Late last night", lateLastNight);
 
         var annsWindow = (await ann.OpenAsync(id)).Document;
         var annsLog = annsWindow.QuerySelector("#messages")!;
@@ -135,7 +136,7 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         var sixLater = DateTime.UtcNow.AddMinutes(6);
-        await BackdateAsync(id, "Six, much later", sixLater);
+        await app.BackdateMessageAsync(id, "Six, much later", sixLater);
         var poll = await bo.PollAsync(id, after, v);
         var page = (await bo.OpenAsync(id)).Document;
 
@@ -239,19 +240,6 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         await using var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>(
             "SELECT id FROM users WHERE normalized_email = @email", new { email = user.Email.ToUpperInvariant() });
-    }
-
-    // Moves a message in time; the cache holds the messages as sent, so it is told the conversation changed.
-    private async Task BackdateAsync(long conversationId, string body, DateTime utc, IServiceProvider? services = null)
-    {
-        await using (var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync())
-        {
-            Assert.Equal(1, await connection.ExecuteAsync(
-                "UPDATE messages SET created_at = @at WHERE conversation_id = @conversationId AND body = @body",
-                new { at = Clock.ToUnixMs(utc), conversationId, body }));
-        }
-
-        await (services ?? app.Services).GetRequiredService<ConversationCache>().ConversationChangedAsync(conversationId);
     }
 }
 

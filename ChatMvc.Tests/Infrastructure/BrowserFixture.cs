@@ -46,7 +46,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IBrowserContext> NewContextAsync(bool javaScript = true, string? timeZone = null, string? locale = null) =>
         await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl, JavaScriptEnabled = javaScript, TimezoneId = timeZone, Locale = locale,
+            BaseURL = BaseUrl,
+            JavaScriptEnabled = javaScript,
+            TimezoneId = timeZone,
+            Locale = locale,
         });
 
     // Registers through the register page in a browser context of its own, which stays signed in. The display

@@ -99,6 +99,26 @@ public static class ChatSteps
     public static IReadOnlyList<long> MessageIds(IHtmlDocument document) =>
         document.QuerySelectorAll("article.message").Select(a => long.Parse(a.Id!["message-".Length..])).ToList();
 
+    // Moves a message in time. The cache holds messages as sent, so it is told the conversation changed (through
+    // services: another host of the same database has a cache of its own).
+    public static async Task BackdateMessageAsync(
+        this ChatAppFactory app, long conversationId, string body, DateTime utc, IServiceProvider? services = null)
+    {
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using (var connection = await db.OpenAsync())
+        {
+            var moved = await connection.ExecuteAsync(
+                "UPDATE messages SET created_at = @at WHERE conversation_id = @conversationId AND body = @body",
+                new { at = Clock.ToUnixMs(utc), conversationId, body });
+            if (moved != 1)
+            {
+                throw new InvalidOperationException($"Expected one message '{body}' in conversation {conversationId}, found {moved}.");
+            }
+        }
+
+        await (services ?? app.Services).GetRequiredService<ConversationCache>().ConversationChangedAsync(conversationId);
+    }
+
     public static async Task<long> CountMessagesAsync(this ChatAppFactory app, long conversationId)
     {
         var db = app.Services.GetRequiredService<ChatDb>();

@@ -1,8 +1,8 @@
 using ChatMvc.Accounts;
 using ChatMvc.Chat;
-using ChatMvc.Security;
 using ChatMvc.Data;
 using ChatMvc.Images;
+using ChatMvc.Security;
 
 namespace ChatMvc.Api;
 
