@@ -18,7 +18,7 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
 
         await ann.Page.GotoAsync("/conversations/new");
         await ann.Page.GetByLabel("Find people by name or email").FillAsync(bea.Name);
-        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await ann.Page.Locator("#main").GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = bea.Name }).CheckAsync();
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Start conversation" }).ClickAsync();
         await Expect(ann.Page).ToHaveURLAsync(WindowUrl());

@@ -37,6 +37,7 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
         var message = MessageIn(page, "Keep me as I am");
         var messageId = await message.GetAttributeAsync("id");
 
+        await message.Locator("summary").ClickAsync();
         await message.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
         var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" });
         await Expect(editor).ToBeFocusedAsync();
@@ -45,7 +46,7 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
 
         await Expect(page.Locator("form.message-editor")).ToHaveCountAsync(0);
         await Expect(page.Locator($"#{messageId} .message-body")).ToHaveTextAsync("Keep me as I am");
-        await Expect(page.Locator($"#{messageId} .message-actions a")).ToBeFocusedAsync();
+        await Expect(page.Locator($"#{messageId} summary")).ToBeFocusedAsync();
         Assert.Equal("Keep me as I am", await BodyAsync(long.Parse(messageId!["message-".Length..])));
     }
 
@@ -121,13 +122,16 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
         await bea.SendAsync(id, "A reply from Bea");
         await Expect(MessageIn(page, "A reply from Bea")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
 
+        await MessageIn(page, "Second").Locator("summary").ClickAsync();
         await MessageIn(page, "Second").GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" }).FillAsync("Second, edited");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(MessageIn(page, "Second, edited")).ToContainTextAsync("(edited)");
+        await MessageIn(page, "Third").Locator("summary").ClickAsync();
         await MessageIn(page, "Third").GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Edit your message" }).PressAsync("Escape");
         await Expect(page.Locator("form.message-editor")).ToHaveCountAsync(0);
+        await MessageIn(page, "First").Locator("summary").ClickAsync();
         await MessageIn(page, "First").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page.Locator("#messages")).ToContainTextAsync("Message deleted.");
         await composer.FillAsync("After all that");

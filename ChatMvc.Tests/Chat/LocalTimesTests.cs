@@ -178,7 +178,9 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var edit = await ann.Client.GetAsync(menu.QuerySelector(".message-actions a")!.GetAttribute("href")!);
         var edited = await ann.Client.SubmitAsync(edit, new() { ["body"] = "Mine, changed" }, $"form#message-{messageId}");
         Assert.Contains("Mine, changed", ChatSteps.MessageTexts(edited.Document));
-        var deleted = await ann.SubmitOnAsync(ChatUrls.Conversation(id), $"#message-{messageId} .message-menu form");
+        var confirmation = await ann.SubmitOnAsync(ChatUrls.Conversation(id), $"#message-{messageId} .message-menu form");
+        Assert.Equal("Delete this message?", confirmation.Document.QuerySelector("main h1")!.TextContent.Trim());
+        var deleted = await ann.Client.SubmitAsync(confirmation, [], $"main form[action='{ChatUrls.DeleteMessage(id, messageId)}']");
         Assert.Equal(HttpStatusCode.OK, deleted.Status);
         Assert.Equal("Message deleted.", deleted.Document.QuerySelector($"#message-{messageId} .message-body")!.TextContent.Trim());
     }
