@@ -100,6 +100,29 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
         await Expect(editor).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task A_message_menu_left_open_stays_open_when_someone_edits_that_message_elsewhere()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
+        await ann.SendAsync(id, "Menu stays open");
+        var page = ann.Page;
+        await page.GotoAsync($"/conversations/{id}");
+        await MessagesIn(page, "Menu stays open").Locator("summary").ClickAsync();
+        await page.EvaluateAsync("() => document.getElementById('message-body').focus()");
+        var otherTab = await ann.Context.NewPageAsync();
+        await otherTab.GotoAsync($"/conversations/{id}");
+
+        await EditInAsync(otherTab, "Menu stays open", "Edited while the menu was open");
+
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Edited while the menu was open", WithinFiveSeconds);
+        var edited = MessagesIn(page, "Edited while the menu was open");
+        await Expect(edited.Locator("details.message-menu")).ToHaveAttributeAsync("open", string.Empty);
+        await Expect(edited.GetByRole(AriaRole.Link, new() { Name = "Edit" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Message", new() { Exact = true })).ToBeFocusedAsync();
+    }
+
     private static async Task EditInAsync(IPage page, string text, string replacement)
     {
         await MessagesIn(page, text).Locator("summary").ClickAsync();

@@ -118,39 +118,51 @@
 
     // A poll replaces a message someone edited or deleted. While that message is open in the editor here, keep the
     // draft (saving will show the outcome); while the focus is on one of its controls, put the focus back on the same
-    // control of the new copy rather than losing it to the top of the page.
-    var focusToRestore = null;
+    // control of the new copy rather than losing it to the top of the page; a menu that was open stays open.
+    var swappedMessage = null;
     var messageControls = "summary, a[href], button, textarea, input";
     document.addEventListener("htmx:oobBeforeSwap", function (event) {
         var target = event.detail.target;
-        var active = document.activeElement;
-        if (!target || !target.id || !active || !target.contains(active)) {
+        if (!target || !target.id) {
             return;
         }
-        if (target.querySelector("textarea")) {
+        var active = document.activeElement;
+        var focused = !!active && target.contains(active);
+        if (focused && target.querySelector("textarea")) {
             event.detail.shouldSwap = false;
             return;
         }
-        var controls = Array.prototype.slice.call(target.querySelectorAll(messageControls));
-        focusToRestore = { id: target.id, index: controls.indexOf(active) };
-    });
-    document.addEventListener("htmx:afterSettle", function () {
-        var restore = focusToRestore;
-        focusToRestore = null;
-        var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
-        var replaced = restore && document.getElementById(restore.id);
-        if (!replaced || !focusLost) {
+        var menuOpen = !!target.querySelector("details.message-menu[open]");
+        if (!focused && !menuOpen) {
             return;
         }
-        var target = replaced.querySelectorAll(messageControls)[restore.index];
+        var controls = Array.prototype.slice.call(target.querySelectorAll(messageControls));
+        swappedMessage = { id: target.id, index: focused ? controls.indexOf(active) : -1, menuOpen: menuOpen };
+    });
+    document.addEventListener("htmx:afterSettle", function () {
+        var swapped = swappedMessage;
+        swappedMessage = null;
+        var replaced = swapped && document.getElementById(swapped.id);
+        if (!replaced) {
+            return;
+        }
+        var menu = replaced.querySelector("details.message-menu");
+        if (menu && swapped.menuOpen) {
+            menu.open = true;
+        }
+        var focusLost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+        if (swapped.index < 0 || !focusLost) {
+            return;
+        }
+        var target = replaced.querySelectorAll(messageControls)[swapped.index];
         if (!target) {
             replaced.setAttribute("tabindex", "-1");
             target = replaced;
         }
-        // A control in the message's actions menu: the new copy's menu opens as the old one was.
-        var menu = target.tagName === "SUMMARY" ? null : target.closest("details");
-        if (menu) {
-            menu.open = true;
+        // A control inside the actions menu can only take the focus with the menu open.
+        var holder = target.tagName === "SUMMARY" ? null : target.closest("details");
+        if (holder) {
+            holder.open = true;
         }
         target.focus();
     });
