@@ -30,6 +30,7 @@ public static class Startup
         services.AddSingleton<ConversationCache>();
         services.AddSingleton<ReadMarks>();
         services.AddSingleton<ChatWindowUpdates>();
+        services.AddSingleton<ChatWindows>();
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<MembersPage>();
         services.AddSingleton<InviteQueries>();

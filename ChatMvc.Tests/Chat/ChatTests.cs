@@ -171,6 +171,8 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         }
 
+        // Bo reads them first: with 200 unread his window would open at the first of them instead of the newest page.
+        await ReadAllAsync(bo, id);
         var seen = new List<string>();
         var page = await bo.OpenAsync(id);
         Assert.Equal(40, ChatSteps.MessageTexts(page.Document).Count);
@@ -200,6 +202,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
             await ann.SendAsync(id, $"Note {i}");
         }
 
+        await ReadAllAsync(bo, id);
         var window = await bo.OpenAsync(id);
         var href = window.Document.QuerySelector("a#load-older")!.GetAttribute("data-hx-get")!;
         using var request = new HttpRequestMessage(HttpMethod.Get, href);
@@ -223,6 +226,7 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
             await ann.SendAsync(id, $"Note {i}");
         }
 
+        await ReadAllAsync(bo, id);
         var window = await bo.OpenAsync(id);
         using var request = new HttpRequestMessage(HttpMethod.Get, window.Document.QuerySelector("a#load-older")!.GetAttribute("data-hx-get")!);
         request.Headers.Add("HX-Request", "true");
@@ -444,6 +448,14 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.NotEqual(
             form.QuerySelector("#client-message-id")!.GetAttribute("value"),
             fragment.QuerySelector("#client-message-id")!.GetAttribute("value"));
+    }
+
+    // Opens the window until nothing is left unread (each opening shows up to one window of unread messages).
+    private static async Task ReadAllAsync(Participant person, long conversationId)
+    {
+        while ((await person.OpenAsync(conversationId)).Document.QuerySelector("a.more-unread") is not null)
+        {
+        }
     }
 }
 

@@ -109,6 +109,10 @@ public sealed class TwoInstancesTests : IDisposable
             Assert.Equal(
                 [$"Ann on the first in {id}", $"Bo on the second in {id}"],
                 ChatSteps.MessageTexts((await bo.OnFirst.GetAsync($"/conversations/{id}")).Document));
+            // Ann's window starts at Bo's reply while it is unread; once read, it shows the newest page.
+            Assert.Equal(
+                [$"Bo on the second in {id}"],
+                ChatSteps.MessageTexts((await ann.OnSecond.GetAsync($"/conversations/{id}")).Document));
             Assert.Equal(
                 [$"Ann on the first in {id}", $"Bo on the second in {id}"],
                 ChatSteps.MessageTexts((await ann.OnSecond.GetAsync($"/conversations/{id}")).Document));

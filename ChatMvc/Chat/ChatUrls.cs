@@ -10,7 +10,9 @@ public static class ChatUrls
 
     public const string NewConversation = "/conversations/new";
 
-    public static string ConversationListPoll(long version) => Format($"/conversations/poll?v={version}");
+    // current: the conversation open beside the list, which the list marks.
+    public static string ConversationListPoll(long version, long? current = null) =>
+        current is null ? Format($"/conversations/poll?v={version}") : Format($"/conversations/poll?v={version}&current={current}");
 
     public static string Conversation(long id) => Format($"/conversations/{id}");
 
@@ -18,6 +20,10 @@ public static class ChatUrls
     public static string History(long id, long beforeMessageId) => Format($"/conversations/{id}?before={beforeMessageId}");
 
     // The query differs on every call: a link to the page's own URL plus #composer would only scroll, never reload.
+    // The window again from the message after this one: the next page of a conversation with more unread than
+    // one window shows.
+    public static string UnreadAfter(long id, long messageId) => Format($"/conversations/{id}?unreadAfter={messageId}");
+
     public static string CheckForNewMessages(long id, long stamp) => Format($"/conversations/{id}?checked={stamp}#composer");
 
     public static string Composer(long id) => Format($"/conversations/{id}#composer");

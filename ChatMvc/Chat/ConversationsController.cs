@@ -24,7 +24,7 @@ public sealed class ConversationsController(
 
     // Polled by the list: 204 from the cache while none of the user's conversations changed.
     [HttpGet("/conversations/poll")]
-    public async Task<IActionResult> Poll(long v)
+    public async Task<IActionResult> Poll(long v, long? current)
     {
         var version = await cache.InboxVersionAsync(CurrentUserId);
         if (version == v)
@@ -33,7 +33,7 @@ public sealed class ConversationsController(
         }
 
         Response.DoNotCache();
-        return PartialView("_ConversationList", new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version));
+        return PartialView("_ConversationList", new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version, current));
     }
 
     [HttpGet("/conversations/new")]

@@ -10,7 +10,7 @@ namespace ChatMvc.Chat;
 [Route("conversations/{conversationId}/messages")]
 public sealed class MessagesController(
     ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates,
-    ConversationManagement management)
+    ConversationManagement management, ChatWindows windows)
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
@@ -128,15 +128,9 @@ public sealed class MessagesController(
         }
 
         var details = (await conversations.FindAsync(ConversationId))!;
-        var (head, recent) = await Cache.SnapshotAsync(ConversationId);
         Response.StatusCode = photoRejection is { } reason ? Response.StatusForRefused(reason) : StatusCodes.Status400BadRequest;
-        return View("~/Views/Conversation/Show.cshtml", new ChatWindowModel
+        return View("~/Views/Conversation/Show.cshtml", await windows.LatestAsync(details, Viewer) with
         {
-            Conversation = details,
-            Title = details.TitleFor(CurrentUserId),
-            Messages = recent.TakeLast(MessageQueries.PageSize).ToList(),
-            Cursor = head,
-            Viewer = Viewer,
             ComposerBody = form.Body,
             ComposerImageAlt = form.ImageAlt,
             ComposerError = error,

@@ -25,13 +25,18 @@ public sealed record ChatWindowModel
 
     public string? ComposerError { get; init; }
 
-    // Set by a window around a message, where a short page does not mean the start of the conversation.
-    public bool? HasOlder { get; init; }
+    public bool MayHaveOlder { get; init; }
 
     // The last message shown, when newer ones follow it in a window around a message.
     public long? NewerAfterId { get; init; }
 
-    public bool MayHaveOlder => HasOlder ?? Messages.Count >= Data.MessageQueries.PageSize;
+    // Set when the window stops before the newest message (more unread than one window shows): how many of the
+    // rest are unread. Such a window is not live.
+    public int? MoreUnread { get; init; }
+
+    public bool IsLive => !IsHistory && MoreUnread is null;
+
+    public required ShellModel Shell { get; init; }
 
     public long? OldestId => Messages.Count > 0 ? Messages[0].Id : null;
 }
@@ -68,7 +73,16 @@ public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool
     public bool MayDelete => Message.Kind == MessageKind.Text && Message.DeletedAt is null && (MayEdit || Viewer.IsOwner);
 }
 
-public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version);
+// CurrentId is the conversation open beside the list, if any.
+public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version, long? CurrentId = null)
+{
+    public long UnreadTotal => Conversations.Sum(c => c.Unread);
+}
+
+// The app shell around a conversation window: the signed-in person and their conversation list.
+public sealed record ShellModel(Person Me, ConversationListModel Conversations);
+
+public sealed record ConversationRowModel(ConversationSummary Conversation, bool IsCurrent);
 
 public sealed record NewConversationModel
 {

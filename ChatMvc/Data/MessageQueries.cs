@@ -9,6 +9,9 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
 {
     public const int PageSize = 40;
 
+    // How many messages a window opened at the first unread one shows before offering the rest.
+    public const int UnreadPageSize = 50;
+
     internal const string MessageColumns = """
         SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
@@ -76,6 +79,19 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             $"{SelectMessages} WHERE m.conversation_id = @conversationId AND m.id > @afterId ORDER BY m.id LIMIT @limit",
             new { conversationId, afterId, limit });
         return rows.ToList();
+    }
+
+    // Unread for a reader as the conversation list counts them: other people's messages that still exist.
+    public async Task<int> CountUnreadAfterAsync(long conversationId, long readerId, long afterId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT COUNT(*) FROM messages
+            WHERE conversation_id = @conversationId AND id > @afterId AND kind = 'text' AND deleted_at IS NULL
+              AND (sender_id IS NULL OR sender_id <> @readerId)
+            """,
+            new { conversationId, readerId, afterId });
     }
 
     // Messages up to a known id that were edited or deleted after the client's change counter.

@@ -51,38 +51,11 @@
             });
         }
 
-        // Open at the first unread message, or at the newest.
-        var log = document.getElementById("messages");
-        if (log) {
-            var divider = document.getElementById("unread-divider");
-            if (divider) {
-                log.scrollTop = divider.offsetTop - log.offsetTop;
-            } else {
-                log.scrollTop = log.scrollHeight;
-            }
-        }
-
         document.addEventListener("visibilitychange", function () {
             if (window.chatLive()) {
                 document.body.dispatchEvent(new CustomEvent("chatpollnow"));
             }
         });
-    });
-
-    // Follow new messages when the reader is already at the bottom; leave them be when reading older ones.
-    var wasAtBottom = true;
-    document.addEventListener("htmx:beforeSwap", function (event) {
-        var log = document.getElementById("messages");
-        if (log && event.detail.target === log) {
-            wasAtBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-        }
-    });
-    // Older pages go above the log (into #older-messages), so they never count as new messages to follow.
-    document.addEventListener("htmx:afterSwap", function (event) {
-        var log = document.getElementById("messages");
-        if (log && event.detail.target === log && wasAtBottom) {
-            log.scrollTop = log.scrollHeight;
-        }
     });
 
     // The server says when a page of older messages came in (older-loaded). htmx moves the focus to the next
