@@ -158,6 +158,8 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         await ann.SendAsync(id, "Mine to change");
         await bo.SendAsync(id, "Bo's own");
+        // Read once, so the window opens at the newest page rather than at Bo's unread message.
+        await ann.OpenAsync(id);
 
         var annsPage = (await ann.OpenAsync(id)).Document;
         var mine = Article(annsPage, "Mine to change");
