@@ -284,6 +284,11 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await kim.ReadAsync(id);
 
         await page.GotoAsync($"/conversations/{id}");
+        if (!javaScript)
+        {
+            await ScreenshotAsync(page, "chat-window-no-javascript", 1280, 800);
+        }
+
         var log = page.GetByRole(AriaRole.Log);
         await TabToAsync(page, "#load-older");
         await page.Keyboard.PressAsync("Enter");
