@@ -26,6 +26,7 @@ public static class Startup
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<SearchQueries>();
         services.AddSingleton<MessageSearch>();
+        services.AddSingleton<MentionQueries>();
         services.AddSingleton<PeopleQueries>();
         services.AddSingleton<ConversationCache>();
         services.AddSingleton<ReadMarks>();

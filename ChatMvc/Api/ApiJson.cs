@@ -49,7 +49,7 @@ public sealed record ImageJson(string Url, string ThumbnailUrl, int Width, int H
 
 public sealed record MessageJson(
     long Id, long ConversationId, string Kind, SenderJson Sender, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt,
-    bool Deleted, ImageJson? Image)
+    bool Deleted, ImageJson? Image, IReadOnlyList<long> Mentions)
 {
     public static MessageJson From(MessageView message) => new(
         message.Id,
@@ -60,7 +60,8 @@ public sealed record MessageJson(
         Clock.OffsetFromUnixMs(message.CreatedAt),
         message.EditedAt is { } edited ? Clock.OffsetFromUnixMs(edited) : null,
         message.DeletedAt is not null,
-        ImageJson.From(message));
+        ImageJson.From(message),
+        message.Mentions);
 }
 
 // Older: pass as `before` for the page before this one (null when this page reaches the first message).
@@ -74,8 +75,11 @@ public sealed record MessagePageJson(IReadOnlyList<MessageJson> Items, IReadOnly
 
 public sealed record LastMessageJson(long Id, string Kind, SenderJson Sender, string? Body, bool Deleted);
 
+// Unread follows the notification level (everything, mentions only, nothing); unreadMentions counts the unread
+// messages that mention the caller, whatever the level.
 public sealed record ConversationSummaryJson(
-    long Id, string Kind, string Title, long Unread, DateTimeOffset LastActivityAt, LastMessageJson? LastMessage)
+    long Id, string Kind, string Title, long Unread, DateTimeOffset LastActivityAt, LastMessageJson? LastMessage,
+    long UnreadMentions, string NotificationLevel)
 {
     public static ConversationSummaryJson From(ConversationSummary summary) => new(
         summary.Id,
@@ -92,7 +96,9 @@ public sealed record ConversationSummaryJson(
                     : summary.LastMessageSenderName ?? MessageView.DeletedUserName),
                 summary.LastMessageBody,
                 summary.LastMessageDeletedAt is not null)
-            : null);
+            : null,
+        summary.UnreadMentions,
+        summary.Level);
 }
 
 public sealed record ConversationListJson(IReadOnlyList<ConversationSummaryJson> Items);
@@ -121,3 +127,10 @@ public sealed record SearchPageJson(IReadOnlyList<SearchHitJson> Items, SearchPa
         results.Hits.Select(hit => new SearchHitJson(MessageJson.From(hit.Message), hit.Message.ConversationId, hit.ConversationTitle)).ToList(),
         new SearchPagingJson(results.Limit, results.Next));
 }
+
+public sealed record NotificationLevelJson(string Level);
+
+// Next: pass as before for the next, older page; null on the last page.
+public sealed record MentionsPagingJson(int Limit, long? Next);
+
+public sealed record MentionsPageJson(IReadOnlyList<SearchHitJson> Items, MentionsPagingJson Paging);

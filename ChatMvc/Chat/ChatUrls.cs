@@ -68,6 +68,15 @@ public static class ChatUrls
 
     public static string Hide(long id) => Format($"/conversations/{id}/hide");
 
+    // The member's notification level, set by a form on the conversation page.
+    public static string Notifications(long id) => Format($"/conversations/{id}/notifications");
+
+    // The members an @ in the composer may name, as a listbox (htmx).
+    public static string MentionCandidates(long id) => Format($"/conversations/{id}/mentions");
+
+    // Whether only owners may use @everyone (the members page).
+    public static string EveryoneMentions(long id) => Format($"/conversations/{id}/everyone");
+
     public static string Delete(long id) => Format($"/conversations/{id}/delete");
 
     private static string Format(FormattableString url) => url.ToString(CultureInfo.InvariantCulture);

@@ -40,7 +40,8 @@ public sealed class ConversationManagement(
             image = upload.Image;
         }
 
-        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, image?.Id, alt);
+        var mentions = await MentionsInAsync(conversationId, senderId, text);
+        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, image?.Id, alt, mentions);
         if (created)
         {
             await cache.MessageAddedAsync(message);
@@ -155,7 +156,7 @@ public sealed class ConversationManagement(
             return new Outcome<MessageView>.Invalid(errors);
         }
 
-        var edited = await messages.EditAsync(conversationId, messageId, userId, text, alt);
+        var edited = await messages.EditAsync(conversationId, messageId, userId, text, alt, await MentionsInAsync(conversationId, userId, text));
         if (edited is null)
         {
             return MessageNotFound(messageId);
@@ -278,6 +279,31 @@ public sealed class ConversationManagement(
         await cache.ConversationChangedAsync(conversationId, alsoTell: formerMembers);
     }
 
+    // The member's own choice: only their list (its counts and marks) changes.
+    public async Task<Outcome<string>> SetNotificationLevelAsync(Membership member, string? level)
+    {
+        if (level is null || !NotificationLevels.Values.Contains(level))
+        {
+            return Outcome.Invalid<string>("level", "Choose a notification level: \"all\", \"mentions\" or \"none\".");
+        }
+
+        await conversations.SetNotificationLevelAsync(member.ConversationId, member.UserId, level);
+        await cache.TouchInboxesAsync([member.UserId]);
+        return level;
+    }
+
+    // Whether only the group's owners may reach everyone with @everyone; the caller has checked the role.
+    public async Task<Outcome<bool>> RestrictEveryoneAsync(ConversationDetails conversation, bool ownersOnly)
+    {
+        if (conversation.Kind != ConversationKind.Group)
+        {
+            return new Outcome<bool>.Forbidden("Only a group has @everyone.");
+        }
+
+        await conversations.SetEveryoneOwnersOnlyAsync(conversation.Id, ownersOnly);
+        return ownersOnly;
+    }
+
     // Hidden until a new message arrives: a direct conversation cannot be left, so this is how it goes from the list.
     public async Task<Outcome<bool>> HideAsync(ConversationDetails conversation, long userId)
     {
@@ -313,6 +339,12 @@ public sealed class ConversationManagement(
         var (line, _) = await messages.InsertAsync(conversationId, actorId, MessageKind.System, text, clientMessageId: null);
         await cache.MessageAddedAsync(line);
     }
+
+    // Only a text with an @ costs the read of the members.
+    private async Task<ResolvedMentions> MentionsInAsync(long conversationId, long senderId, string? text) =>
+        text?.Contains('@') == true && await conversations.FindAsync(conversationId) is { } details
+            ? Mentions.Resolve(text, details.Members, senderId, details.MayMentionEveryone(senderId))
+            : ResolvedMentions.None;
 
     private static Outcome<MessageView>.NotFound MessageNotFound(long messageId) =>
         new($"There is no message {messageId} in this conversation, or it was deleted.");

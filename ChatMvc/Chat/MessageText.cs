@@ -8,6 +8,7 @@ public enum SegmentKind
     Text,
     Link,
     LineBreak,
+    Mention,
 }
 
 public readonly record struct TextSegment(SegmentKind Kind, string Value);

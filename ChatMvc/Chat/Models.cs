@@ -12,6 +12,26 @@ public static class MessageKind
     public const string System = "system";
 }
 
+// How much of a conversation a member hears of: its unread count, its mark in the list, desktop notices.
+public static class NotificationLevels
+{
+    public const string All = "all";
+    public const string Mentions = "mentions";
+    public const string None = "none";
+
+    public static readonly IReadOnlyList<string> Values = [All, Mentions, None];
+
+    // Everything in a direct conversation, where every message is to the member; mentions in a group.
+    public static string For(string kind, string? chosen) => chosen ?? (kind == ConversationKind.Group ? Mentions : All);
+
+    public static string Describe(string level) => level switch
+    {
+        All => "Everything",
+        Mentions => "Mentions only",
+        _ => "Nothing",
+    };
+}
+
 public static class MemberRoles
 {
     public const string Owner = "owner";
@@ -58,6 +78,28 @@ public sealed record MessageView
     public int? ImageWidth { get; init; }
 
     public int? ImageHeight { get; init; }
+
+    // Between the names in MentionNames: a control character, which names cannot hold.
+    public const char MentionNameSeparator = '\u001F';
+
+    // True when @everyone reached every member (the ids are in MentionIds like any other mention).
+    public bool MentionsEveryone { get; init; }
+
+    // The mentioned people's ids, comma-separated, as the database joins them; null when nobody is mentioned.
+    public string? MentionIds { get; init; }
+
+    // The names as typed after @, joined by MentionNameSeparator; people reached only by @everyone have none.
+    public string? MentionNames { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<long> Mentions => string.IsNullOrEmpty(MentionIds)
+        ? []
+        : MentionIds.Split(',').Select(id => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> MentionedNames => string.IsNullOrEmpty(MentionNames) ? [] : MentionNames.Split(MentionNameSeparator);
+
+    public bool MentionsUser(long userId) => Mentions.Contains(userId);
 
     public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
 
@@ -109,7 +151,26 @@ public sealed record ConversationSummary
 
     public long? OtherMemberAvatarImageId { get; init; }
 
-    public long Unread { get; init; }
+    // Unread messages from others, and those of them that mention the user, whatever the level.
+    public long UnreadMessages { get; init; }
+
+    public long UnreadMentions { get; init; }
+
+    // As the member chose it; null keeps the kind's default.
+    public string? NotificationLevel { get; init; }
+
+    public string Level => NotificationLevels.For(Kind, NotificationLevel);
+
+    // What the list counts, by the level: everything, only mentions, or nothing.
+    public long Unread => Level switch
+    {
+        NotificationLevels.All => UnreadMessages,
+        NotificationLevels.Mentions => UnreadMentions,
+        _ => 0,
+    };
+
+    // The mention mark: unread mentions, unless the member asked to hear nothing.
+    public long MarkedMentions => Level == NotificationLevels.None ? 0 : UnreadMentions;
 
     public string DisplayTitle => Kind == ConversationKind.Group
         ? Title ?? "Group"
@@ -129,6 +190,9 @@ public sealed record Member
     public long JoinedAt { get; init; }
 
     public long LastReadMessageId { get; init; }
+
+    // As chosen; null keeps the conversation kind's default (NotificationLevels.For).
+    public string? NotificationLevel { get; init; }
 }
 
 public sealed record ConversationDetails
@@ -140,6 +204,12 @@ public sealed record ConversationDetails
     public string? Title { get; init; }
 
     public IReadOnlyList<Member> Members { get; init; } = [];
+
+    public bool EveryoneOwnersOnly { get; init; }
+
+    // @everyone is for groups, and for their owners only once an owner says so.
+    public bool MayMentionEveryone(long userId) => Kind == ConversationKind.Group
+        && (!EveryoneOwnersOnly || Members.Any(m => m.UserId == userId && m.Role == MemberRoles.Owner));
 
     public string TitleFor(long viewerId) => Kind == ConversationKind.Group
         ? Title ?? "Group"

@@ -77,6 +77,9 @@ public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool
 public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version, long? CurrentId = null)
 {
     public long UnreadTotal => Conversations.Sum(c => c.Unread);
+
+    // Someone mentioned the person in a conversation they still hear of: the tab title shows it.
+    public bool Mentioned => Conversations.Any(c => c.MarkedMentions > 0);
 }
 
 // The app shell around a conversation window: the signed-in person and their conversation list.
@@ -128,3 +131,9 @@ public sealed record MembersPageModel
 }
 
 public sealed record PhotoPageModel(MessageView Message, string ConversationTitle);
+
+// The viewer's notification level on the conversation page; desktop notices read it (and who the viewer is) from there.
+public sealed record NotificationLevelModel(long ConversationId, string Level, long ViewerId);
+
+// Members an @ may name (and @everyone when the viewer may use it), for the composer's picker.
+public sealed record MentionCandidatesModel(IReadOnlyList<Member> Members, bool Everyone, string Query);

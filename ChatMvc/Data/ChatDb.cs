@@ -62,8 +62,9 @@ public sealed class ChatDb
         {
             var connection = new MySqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
-            // MySql.Data 8.0.16 cannot decode utf8mb3 result metadata from MariaDB / MySQL 8 without this.
-            await connection.ExecuteAsync("SET character_set_results=utf8mb4");
+            // MySql.Data 8.0.16 cannot decode utf8mb3 result metadata from MariaDB / MySQL 8 without this. The default
+            // GROUP_CONCAT limit (1,024 bytes) would cut short the ids an @everyone in a large group mentions.
+            await connection.ExecuteAsync("SET character_set_results=utf8mb4, group_concat_max_len=1048576");
             return connection;
         }
 

@@ -28,7 +28,11 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
                    (SELECT COUNT(*) FROM messages x
                      WHERE x.conversation_id = c.id AND x.id > m.last_read_message_id
                        AND x.kind = 'text' AND x.deleted_at IS NULL
-                       AND (x.sender_id IS NULL OR x.sender_id <> @userId)) AS unread
+                       AND (x.sender_id IS NULL OR x.sender_id <> @userId)) AS unread_messages,
+                   (SELECT COUNT(*) FROM message_mentions mm JOIN messages x ON x.id = mm.message_id
+                     WHERE mm.user_id = @userId AND mm.message_id > m.last_read_message_id
+                       AND x.conversation_id = c.id AND x.deleted_at IS NULL) AS unread_mentions,
+                   m.notification_level
             FROM conversation_members m
             JOIN conversations c ON c.id = m.conversation_id
             LEFT JOIN messages lm ON lm.id = c.last_message_id
@@ -43,8 +47,8 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
     {
         await using var connection = await db.OpenAsync();
         using var results = await connection.QueryMultipleAsync("""
-            SELECT id, kind, title FROM conversations WHERE id = @conversationId;
-            SELECT m.user_id, u.display_name, m.role, m.joined_at, m.last_read_message_id
+            SELECT id, kind, title, everyone_owners_only FROM conversations WHERE id = @conversationId;
+            SELECT m.user_id, u.display_name, m.role, m.joined_at, m.last_read_message_id, m.notification_level
             FROM conversation_members m JOIN users u ON u.id = m.user_id
             WHERE m.conversation_id = @conversationId
             ORDER BY m.joined_at, m.user_id;
@@ -186,6 +190,21 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
         await connection.ExecuteAsync("DELETE FROM conversations WHERE id = @conversationId", new { conversationId }, transaction);
         await transaction.CommitAsync();
         return members;
+    }
+
+    public async Task SetNotificationLevelAsync(long conversationId, long userId, string level)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE conversation_members SET notification_level = @level WHERE conversation_id = @conversationId AND user_id = @userId",
+            new { conversationId, userId, level });
+    }
+
+    public async Task SetEveryoneOwnersOnlyAsync(long conversationId, bool ownersOnly)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE conversations SET everyone_owners_only = @ownersOnly WHERE id = @conversationId", new { conversationId, ownersOnly });
     }
 
     public async Task HideAsync(long conversationId, long userId)

@@ -12,11 +12,15 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // How many messages a window opened at the first unread one shows before offering the rest.
     public const int UnreadPageSize = 50;
 
-    internal const string MessageColumns = """
+    // Who a message mentions travels with it (and with it into the cache): ids for the API and the notices, names as
+    // typed for the highlight. A primary-key read per message.
+    internal static string MessageColumns(SqlDialect dialect) => $"""
         SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,
-               m.created_at, m.edited_at, m.deleted_at, m.change_version
+               m.created_at, m.edited_at, m.deleted_at, m.change_version, m.mentions_everyone,
+               (SELECT GROUP_CONCAT(mm.user_id) FROM message_mentions mm WHERE mm.message_id = m.id) AS mention_ids,
+               (SELECT {dialect.GroupConcat("mn.written", MessageView.MentionNameSeparator)} FROM message_mentions mn WHERE mn.message_id = m.id) AS mention_names
         """;
 
     internal const string MessageJoins = $"""
@@ -25,7 +29,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         LEFT JOIN image_variants d ON d.image_id = m.image_id AND d.variant = '{ImageVariants.Display}'
         """;
 
-    private const string SelectMessages = $"{MessageColumns}\nFROM messages m {MessageJoins}";
+    private string SelectMessages => $"{MessageColumns(db.Dialect)}\nFROM messages m {MessageJoins}";
 
     // Newest `limit` messages, oldest first.
     public async Task<IReadOnlyList<MessageView>> LatestAsync(long conversationId, int limit)
@@ -64,7 +68,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         // bench/run.sh: seconds per page deep in a 1,000,000-message conversation) instead of seeking to it.
         var rows = await connection.QueryAsync<MessageView>(
             $"""
-            {MessageColumns}
+            {MessageColumns(db.Dialect)}
             FROM messages m {db.Dialect.UseIndex("ix_messages_conversation_id")} {MessageJoins}
             WHERE m.conversation_id = @conversationId AND m.id < @beforeId ORDER BY m.id DESC LIMIT @limit
             """,
@@ -108,8 +112,10 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // first one back, while the same id in another conversation is another message.
     // A photo message may have no body; imageId is an image already stored for this conversation.
     public async Task<(MessageView Message, bool Created)> InsertAsync(
-        long conversationId, long senderId, string kind, string? body, string? clientMessageId, long? imageId = null, string? imageAlt = null)
+        long conversationId, long senderId, string kind, string? body, string? clientMessageId, long? imageId = null, string? imageAlt = null,
+        ResolvedMentions? mentions = null)
     {
+        mentions ??= ResolvedMentions.None;
         await using var connection = await db.OpenAsync();
         if (clientMessageId is not null && await FindByClientIdAsync(connection, conversationId, senderId, clientMessageId) is { } earlier)
         {
@@ -128,10 +134,11 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                 "UPDATE conversations SET last_activity_at = @now WHERE id = @conversationId", new { now, conversationId }, transaction);
             id = await connection.ExecuteScalarAsync<long>(
                 db.Dialect.InsertReturningId("""
-                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, created_at)
-                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @now)
+                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, created_at, mentions_everyone)
+                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @now, @everyone)
                     """),
-                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, now }, transaction);
+                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, now, everyone = mentions.Everyone }, transaction);
+            await InsertMentionsAsync(connection, transaction, id, mentions);
             await connection.ExecuteAsync("""
                 UPDATE conversations SET last_message_id = @id, last_activity_at = @now WHERE id = @conversationId;
                 UPDATE conversation_members SET hidden = 0 WHERE conversation_id = @conversationId AND hidden = 1;
@@ -159,28 +166,30 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
 
     // Only the sender may edit, and only a text message that still exists. Null when refused. A photo message
     // may lose its text but keeps its photo; imageAlt only applies to a photo message.
-    public Task<MessageView?> EditAsync(long conversationId, long messageId, long editorId, string? body, string? imageAlt = null) =>
+    // The mentions are replaced by those of the new text.
+    public Task<MessageView?> EditAsync(
+        long conversationId, long messageId, long editorId, string? body, string? imageAlt = null, ResolvedMentions? mentions = null) =>
         ChangeAsync(conversationId, messageId, """
             UPDATE messages SET body = @body, image_alt = CASE WHEN image_id IS NULL THEN NULL ELSE @imageAlt END,
-                edited_at = @now, change_version = @version
+                edited_at = @now, change_version = @version, mentions_everyone = @everyone
             WHERE id = @messageId AND conversation_id = @conversationId AND sender_id = @actorId
               AND kind = 'text' AND deleted_at IS NULL AND (@body IS NOT NULL OR image_id IS NOT NULL)
-            """, editorId, body, imageAlt);
+            """, editorId, body, imageAlt, mentions ?? ResolvedMentions.None);
 
     // The sender may delete, and so may a group's owner (anyoneMayDelete). The body and the photo go with it
     // (deleting the image clears messages.image_id through its foreign key).
     public Task<MessageView?> DeleteAsync(long conversationId, long messageId, long actorId, bool anyoneMayDelete) =>
         ChangeAsync(conversationId, messageId, $"""
-            UPDATE messages SET body = NULL, image_alt = NULL, deleted_at = @now, change_version = @version
+            UPDATE messages SET body = NULL, image_alt = NULL, deleted_at = @now, change_version = @version, mentions_everyone = @everyone
             WHERE id = @messageId AND conversation_id = @conversationId AND kind = 'text' AND deleted_at IS NULL
               {(anyoneMayDelete ? string.Empty : "AND sender_id = @actorId")};
             DELETE FROM images WHERE id IN (SELECT image_id FROM messages WHERE id = @messageId AND deleted_at = @now);
-            """, actorId, null);
+            """, actorId, null, null, ResolvedMentions.None);
 
     // Bumps the conversation's change counter and stamps the changed message with it, in one transaction,
     // so a poll with an older counter finds exactly the messages changed since.
     private async Task<MessageView?> ChangeAsync(
-        long conversationId, long messageId, string update, long actorId, string? body, string? imageAlt = null)
+        long conversationId, long messageId, string update, long actorId, string? body, string? imageAlt, ResolvedMentions mentions)
     {
         var now = Clock.ToUnixMs(time.GetUtcNow());
         await using var connection = await db.OpenAsync();
@@ -189,18 +198,31 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             UPDATE conversations SET change_counter = change_counter + 1 WHERE id = @conversationId;
             SELECT change_counter FROM conversations WHERE id = @conversationId;
             """, new { conversationId }, transaction);
-        var changed = await connection.ExecuteAsync(update, new { conversationId, messageId, actorId, body, imageAlt, now, version }, transaction);
+        var changed = await connection.ExecuteAsync(
+            update, new { conversationId, messageId, actorId, body, imageAlt, now, version, everyone = mentions.Everyone }, transaction);
         if (changed == 0)
         {
             await transaction.RollbackAsync();
             return null;
         }
 
+        await connection.ExecuteAsync("DELETE FROM message_mentions WHERE message_id = @messageId", new { messageId }, transaction);
+        await InsertMentionsAsync(connection, transaction, messageId, mentions);
         await transaction.CommitAsync();
         return await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
     }
 
-    private static Task<MessageView?> FindByClientIdAsync(DbConnection connection, long conversationId, long senderId, string clientMessageId) =>
+    private static async Task InsertMentionsAsync(DbConnection connection, DbTransaction transaction, long messageId, ResolvedMentions mentions)
+    {
+        if (mentions.People.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO message_mentions (message_id, user_id, written) VALUES (@messageId, @UserId, @Written)",
+                mentions.People.Select(p => new { messageId, p.UserId, p.Written }), transaction);
+        }
+    }
+
+    private Task<MessageView?> FindByClientIdAsync(DbConnection connection, long conversationId, long senderId, string clientMessageId) =>
         connection.QuerySingleOrDefaultAsync<MessageView>(
             $"{SelectMessages} WHERE m.sender_id = @senderId AND m.conversation_id = @conversationId AND m.client_message_id = @clientMessageId",
             new { conversationId, senderId, clientMessageId });

@@ -64,7 +64,7 @@ public sealed class SearchQueries(ChatDb db)
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<MessageView, SearchRowExtras, SearchRow>(
             $"""
-            {MessageQueries.MessageColumns},
+            {MessageQueries.MessageColumns(dialect)},
                    c.kind AS conversation_kind, c.title AS conversation_title,
                    (SELECT ou.display_name FROM conversation_members o JOIN users ou ON ou.id = o.user_id
                      WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,

@@ -53,6 +53,9 @@ public abstract class SqlDialect
     public abstract string MessageSearchMarkedBody { get; }
 
     public abstract string MessageSearchMatch(IEnumerable<string> words);
+
+    // The values of a group joined by a separator (a single character that people's text cannot hold).
+    public abstract string GroupConcat(string expression, char separator);
 }
 
 public sealed class MySqlDialect : SqlDialect
@@ -72,6 +75,8 @@ public sealed class MySqlDialect : SqlDialect
 
     // MariaDB scans a descending keyset page by the equality alone (ref access) unless told to seek on the index.
     public override string UseIndex(string index) => $"FORCE INDEX ({index})";
+
+    public override string GroupConcat(string expression, char separator) => $"GROUP_CONCAT({expression} SEPARATOR '{separator}')";
 
     public override async Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout)
     {
@@ -132,6 +137,8 @@ public sealed class SqliteDialect : SqlDialect
 
     // SQLite's planner already seeks on (conversation_id, id) for keyset pages.
     public override string UseIndex(string index) => string.Empty;
+
+    public override string GroupConcat(string expression, char separator) => $"group_concat({expression}, '{separator}')";
 
     // SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock, waiting up to the
     // busy timeout. It is issued as plain SQL so later commands on the connection need no transaction object.

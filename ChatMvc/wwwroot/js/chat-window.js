@@ -136,14 +136,16 @@
         renderPending(box);
     });
 
-    // The tab title leads with the unread total, as the conversation list last counted it.
+    // The tab title leads with the unread total, and an @ when someone mentioned the person, as the conversation
+    // list last counted them.
     document.addEventListener("htmx:afterSettle", function () {
         var list = document.getElementById("conversation-list");
         if (!list || !list.hasAttribute("data-unread-total")) {
             return;
         }
         var total = parseInt(list.getAttribute("data-unread-total"), 10) || 0;
-        var title = document.title.replace(/^\(\d+\) /, "");
-        document.title = total > 0 ? "(" + total + ") " + title : title;
+        var title = document.title.replace(/^\(\d+\) /, "").replace(/^@ /, "");
+        var mark = list.getAttribute("data-mentioned") === "true" ? "@ " : "";
+        document.title = (total > 0 ? "(" + total + ") " : "") + mark + title;
     });
 })();
