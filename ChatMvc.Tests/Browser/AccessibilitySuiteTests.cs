@@ -127,10 +127,15 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "I did not mean to send this")}/delete", []);
         var group = await CreateGroupAsync(ann, "Design team", bea, cy);
         await bea.SendAsync(group, "Sketches are ready for review");
+        await bea.SendAsync(group, $"@{ann.Name} and @everyone, comments by Friday");
 
         await OpenAsync(annPage, "/");
         await Expect(annPage.Locator(".conversation-row")).ToHaveCountAsync(2);
+        await Expect(annPage.Locator(".conversation-mention")).ToHaveCountAsync(1);
         await AuditAsync(annPage, "conversation list", screenshot: "conversations");
+        await OpenAsync(annPage, $"/conversations/{group}");
+        await Expect(annPage.Locator("mark.mention")).ToHaveCountAsync(2);
+        await AuditAsync(annPage, "group window with mentions and the notification level");
 
         await OpenAsync(annPage, $"/conversations/{direct}");
         await Expect(annPage.GetByRole(AriaRole.Log).GetByRole(AriaRole.Img, new() { Name = "A heron standing on a wooden jetty at dawn" })).ToBeVisibleAsync();

@@ -12,9 +12,11 @@
         }
     }
 
-    // Polls run only while the tab is visible and the person has not paused live updates.
+    // Polls run only while the tab is visible and the person has not paused live updates, or, in a hidden tab, while
+    // they bring desktop notifications (notifications.js).
     window.chatLive = function () {
-        return document.visibilityState === "visible" && !paused();
+        var notifying = typeof window.chatNotifying === "function" && window.chatNotifying();
+        return (document.visibilityState === "visible" || notifying) && !paused();
     };
 
     // The label stays "Pause live updates" and aria-pressed carries the state: a changing label as well would be

@@ -9,6 +9,8 @@
     var maxQuery = 40;
     var textarea, picker, status;
     var start = -1;
+    // Where the last picked name's @ is: the picker does not open again on it (Enter after it should send).
+    var picked = -1;
     var active = -1;
     var open = false;
     var shown = false;
@@ -42,7 +44,7 @@
         }
         var before = textarea.value.slice(0, caret);
         var at = before.lastIndexOf("@");
-        if (at < 0 || (at > 0 && /[\p{L}\p{N}]/u.test(before.charAt(at - 1)))) {
+        if (at < 0 || at === picked || (at > 0 && /[\p{L}\p{N}]/u.test(before.charAt(at - 1)))) {
             return null;
         }
         var query = before.slice(at + 1);
@@ -106,6 +108,7 @@
         var inserted = "@" + name + " ";
         textarea.value = value.slice(0, start) + inserted + value.slice(caret);
         var position = start + inserted.length;
+        picked = start;
         textarea.setSelectionRange(position, position);
         close();
         status.textContent = "Mentioned " + name + ".";
@@ -168,6 +171,9 @@
                 pick(option);
             }
         });
-        document.addEventListener("message-sent", close);
+        document.addEventListener("message-sent", function () {
+            picked = -1;
+            close();
+        });
     });
 })();

@@ -26,6 +26,9 @@
         return wanted() && "Notification" in window && Notification.permission === "granted";
     }
 
+    // chat.js keeps polling a hidden tab while this is true: the polls are what the notifications come from.
+    window.chatNotifying = enabled;
+
     function notify(title, body, tag, href) {
         if (!document.hidden || !enabled()) {
             return;
