@@ -106,7 +106,8 @@ public sealed class MentionBrowserTests(BrowserFixture browser) : IClassFixture<
         await cal.SendAsync(id, "Count me in");
 
         await Expect(page.Locator("#messages article.message")).ToHaveCountAsync(3, new() { Timeout = 10_000 });
-        var notices = await page.EvaluateAsync<Notice[]>("() => window.__notices");
+        var notices = System.Text.Json.JsonSerializer.Deserialize<Notice[]>(
+            await page.EvaluateAsync<string>("() => JSON.stringify(window.__notices)"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
         var notice = Assert.Single(notices);
         Assert.Equal($"{ann.Name} mentioned you", notice.Title);
         Assert.Equal($"@{bea.Name} can you book it?", notice.Body);

@@ -121,6 +121,8 @@ public abstract class ChatWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Shell");
         var direct = await ann.StartConversationAsync(null, bo);
         var group = await ann.StartConversationAsync("Shell group", bo);
+        // A group counts only mentions unless the member asks to hear of everything.
+        await bo.PostWithTokenAsync(ChatUrls.Notifications(group), new() { ["level"] = NotificationLevels.All });
         await SendManyAsync(ann, group, "Group note", 3);
         await ann.SendAsync(direct, "Direct note");
 

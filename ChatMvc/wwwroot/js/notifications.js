@@ -43,6 +43,15 @@
         };
     }
 
+    // The words as they show, without what is there only for screen readers (such as "(mention)").
+    function visibleText(element) {
+        var copy = element.cloneNode(true);
+        copy.querySelectorAll(".visually-hidden").forEach(function (hidden) {
+            hidden.remove();
+        });
+        return copy.textContent.replace(/\s+/g, " ").trim();
+    }
+
     function setUpButton() {
         var button = document.getElementById("desktop-notifications");
         var status = document.getElementById("desktop-notifications-status");
@@ -99,7 +108,7 @@
                     var body = node.querySelector(".message-body");
                     notify(
                         (sender ? sender.textContent.trim() : "New message") + (mentioned ? " mentioned you" : ""),
-                        body ? body.textContent.replace(/\s+/g, " ").trim() : "Photo",
+                        body ? visibleText(body) : "Photo",
                         node.id,
                         null);
                 });
@@ -127,7 +136,7 @@
             var link = row.querySelector("a.conversation-link");
             notify(
                 (title ? title.textContent.trim() : "Conversation") + (mentions > (before ? before.mentions : 0) ? ": you were mentioned" : ""),
-                preview ? preview.textContent.replace(/\s+/g, " ").trim() : "",
+                preview ? visibleText(preview) : "",
                 row.id,
                 link ? link.getAttribute("href") : null);
         });
