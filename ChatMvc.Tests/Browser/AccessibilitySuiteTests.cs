@@ -125,7 +125,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "Typo in this one")}",
             new() { ["body"] = "Fixed the typo in this one" });
         await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "I did not mean to send this")}/delete", []);
-        var group = await CreateGroupAsync(ann, "Design team", bea, cy);
+        var group = await ann.StartGroupAsync("Design team", bea, cy);
         await bea.SendAsync(group, "Sketches are ready for review");
         await bea.SendAsync(group, $"@{ann.Name} and @everyone, comments by Friday");
 
@@ -889,19 +889,6 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         Assert.True(response.Status == 302, $"Sending a photo answered {response.Status}: {await response.TextAsync()}");
     }
 
-    private static async Task<long> CreateGroupAsync(BrowserPerson owner, string title, params BrowserPerson[] others)
-    {
-        var form = owner.Context.APIRequest.CreateFormData();
-        form.Set("__RequestVerificationToken", await owner.AntiforgeryTokenAsync());
-        form.Set("title", title);
-        foreach (var other in others)
-        {
-            form.Append("selected", other.Id.ToString());
-        }
-
-        var response = await owner.Context.APIRequest.PostAsync("/conversations", new() { Form = form });
-        return long.Parse(new Uri(response.Url).AbsolutePath.Split('/')[2]);
-    }
 
     private void AssertNoFindings() =>
         Assert.True(findings.Count == 0, $"{findings.Count} accessibility findings:\n" + string.Join("\n", findings.Distinct()));

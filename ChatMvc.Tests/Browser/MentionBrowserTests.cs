@@ -34,7 +34,7 @@ public sealed class MentionBrowserTests(BrowserFixture browser) : IClassFixture<
         await using var ann = await browser.RegisterPersonAsync("Ann");
         await using var bea = await browser.RegisterPersonAsync("Bea");
         await using var cal = await browser.RegisterPersonAsync("Cal");
-        var id = await StartGroupAsync(ann, "Picker group", bea, cal);
+        var id = await ann.StartGroupAsync("Picker group", bea, cal);
         var page = ann.Page;
         await page.GotoAsync(ChatUrls.Conversation(id));
         var composer = page.GetByLabel("Message", new() { Exact = true });
@@ -91,7 +91,7 @@ public sealed class MentionBrowserTests(BrowserFixture browser) : IClassFixture<
         await using var ann = await browser.RegisterPersonAsync("Ann");
         await using var bea = await browser.RegisterPersonAsync("Bea");
         await using var cal = await browser.RegisterPersonAsync("Cal");
-        var id = await StartGroupAsync(ann, "Notice group", bea, cal);
+        var id = await ann.StartGroupAsync("Notice group", bea, cal);
         var page = bea.Page;
         await page.AddInitScriptAsync(NotificationRecorder);
         await page.GotoAsync(ChatUrls.Conversation(id));
@@ -116,22 +116,6 @@ public sealed class MentionBrowserTests(BrowserFixture browser) : IClassFixture<
 
     public sealed record Notice(string Title, string Body);
 
-    private static async Task<long> StartGroupAsync(BrowserPerson owner, string title, params BrowserPerson[] others)
-    {
-        var form = owner.Context.APIRequest.CreateFormData();
-        form.Set("__RequestVerificationToken", await owner.AntiforgeryTokenAsync());
-        form.Set("title", title);
-        foreach (var other in others)
-        {
-            form.Append("selected", other.Id.ToString());
-        }
-
-        var response = await owner.Context.APIRequest.PostAsync(ChatUrls.Conversations, new() { Form = form });
-        var path = new Uri(response.Url).AbsolutePath;
-        return response.Ok && path.StartsWith("/conversations/", StringComparison.Ordinal)
-            ? long.Parse(path["/conversations/".Length..])
-            : throw new InvalidOperationException($"Starting a group failed ({response.Status} {response.Url}).");
-    }
 
     private async Task<IReadOnlyList<long>> MentionedAsync(long conversationId)
     {

@@ -106,10 +106,18 @@ public sealed partial class BrowserPerson(TestUser user, long id, IBrowserContex
 
     public string Name => User.DisplayName;
 
-    public async Task<long> StartConversationAsync(params BrowserPerson[] others)
+    public Task<long> StartConversationAsync(params BrowserPerson[] others) => StartAsync(null, others);
+
+    public Task<long> StartGroupAsync(string title, params BrowserPerson[] others) => StartAsync(title, others);
+
+    private async Task<long> StartAsync(string? title, BrowserPerson[] others)
     {
         var form = Context.APIRequest.CreateFormData();
         form.Set("__RequestVerificationToken", await AntiforgeryTokenAsync());
+        if (title is not null)
+        {
+            form.Set("title", title);
+        }
         foreach (var other in others)
         {
             form.Append("selected", other.Id.ToString());
