@@ -36,7 +36,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
 
         // The other member's open window shows it on its next poll.
         var seen = bea.Page.Locator($"#{messageId} ul.reactions button.reaction");
-        await Expect(seen).ToHaveAccessibleNameAsync("👍 1 from Ann Keys", new() { Timeout = 15_000 });
+        await Expect(seen).ToHaveAccessibleNameAsync($"👍 1 from {ann.Name}", new() { Timeout = 15_000 });
         await Expect(seen).ToHaveAttributeAsync("aria-pressed", "false");
 
         await page.Keyboard.PressAsync("Space");
@@ -89,7 +89,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         await original.GetByRole(AriaRole.Link, new() { Name = "Reply to this message" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
 
-        await Expect(page.Locator("#reply-quote")).ToContainTextAsync("Replying to Bea Asks: Who has the keys?");
+        await Expect(page.Locator("#reply-quote")).ToContainTextAsync($"Replying to {bea.Name}: Who has the keys?");
         var composer = page.GetByLabel("Message", new() { Exact = true });
         await Expect(composer).ToBeFocusedAsync();
         Assert.Contains("/conversations/", page.Url);
@@ -100,7 +100,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         await composer.PressAsync("Enter");
 
         var reply = page.Locator("article.message", new() { HasText = "I do" });
-        await Expect(reply.Locator(".message-quote")).ToHaveTextAsync("In reply to Bea Asks: Who has the keys?");
+        await Expect(reply.Locator(".message-quote")).ToHaveTextAsync($"In reply to {bea.Name}: Who has the keys?");
         await Expect(page.Locator("#reply-quote")).ToHaveCountAsync(0);
         await Expect(composer).ToBeFocusedAsync();
     }

@@ -37,10 +37,13 @@
         }
     });
 
-    // A refused reaction comes back (400) as the message with the reason in its open menu: show it.
+    // A refused reaction comes back (400) as the message with the reason in its open menu: show it. (The event's elt is
+    // the swap's target, the message; the request names the form that sent it.)
     document.addEventListener("htmx:beforeSwap", function (event) {
-        var elt = event.detail.elt;
-        if (event.detail.xhr && event.detail.xhr.status === 400 && elt && elt.closest && elt.closest(".reaction-picker")) {
+        var config = event.detail.requestConfig || {};
+        var form = config.elt;
+        var fromPicker = form && form.closest ? !!form.closest(".reaction-picker") : /\/reactions$/.test(config.path || "");
+        if (event.detail.xhr && event.detail.xhr.status === 400 && fromPicker) {
             event.detail.shouldSwap = true;
             event.detail.isError = false;
         }
