@@ -130,6 +130,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await PostAsync(bea, ChatUrls.Messages(direct), new() { ["Body"] = "Tell me what you think", ["ReplyToId"] = $"{thanks}" });
         await PostAsync(ann, ChatUrls.Reactions(direct, await MessageIdAsync(direct, "Fixed the typo in this one")), new() { ["emoji"] = "👍" });
         await PostAsync(bea, ChatUrls.Reactions(direct, thanks), new() { ["emoji"] = "ship it" });
+        await ann.ReadAsync(direct);
         var group = await CreateGroupAsync(ann, "Design team", bea, cy);
         await bea.SendAsync(group, "Sketches are ready for review");
 
