@@ -33,6 +33,8 @@ public static class Startup
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ChatWindows>();
         services.AddSingleton<ConversationManagement>();
+        services.AddSingleton<ReactionQueries>();
+        services.AddSingleton<MessageReactions>();
         services.AddSingleton<MembersPage>();
         services.AddSingleton<InviteQueries>();
         services.AddSingleton<ImageQueries>();

@@ -33,6 +33,8 @@ public sealed class OpenApiTests(SqliteApp app) : IClassFixture<SqliteApp>
         { "post", "/api/v1/conversations/{id}/messages/image" },
         { "patch", "/api/v1/conversations/{id}/messages/{messageId}" },
         { "delete", "/api/v1/conversations/{id}/messages/{messageId}" },
+        { "post", "/api/v1/conversations/{id}/messages/{messageId}/reactions" },
+        { "delete", "/api/v1/conversations/{id}/messages/{messageId}/reactions" },
     };
 
     [Theory]

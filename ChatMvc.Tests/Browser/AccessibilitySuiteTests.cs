@@ -125,6 +125,12 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "Typo in this one")}",
             new() { ["body"] = "Fixed the typo in this one" });
         await PostAsync(ann, $"/conversations/{direct}/messages/{await MessageIdAsync(direct, "I did not mean to send this")}/delete", []);
+        // A reply quoting an earlier message, and reactions: one of Ann's own (pressed) and one of Bea's.
+        var thanks = await MessageIdAsync(direct, "Thanks, I will read it");
+        await PostAsync(bea, ChatUrls.Messages(direct), new() { ["Body"] = "Tell me what you think", ["ReplyToId"] = $"{thanks}" });
+        await PostAsync(ann, ChatUrls.Reactions(direct, await MessageIdAsync(direct, "Fixed the typo in this one")), new() { ["emoji"] = "👍" });
+        await PostAsync(bea, ChatUrls.Reactions(direct, thanks), new() { ["emoji"] = "ship it" });
+        await ann.ReadAsync(direct);
         var group = await ann.StartGroupAsync("Design team", bea, cy);
         await bea.SendAsync(group, "Sketches are ready for review");
         await bea.SendAsync(group, $"@{ann.Name} and @everyone, comments by Friday");
@@ -141,14 +147,16 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await Expect(annPage.GetByRole(AriaRole.Log).GetByRole(AriaRole.Img, new() { Name = "A heron standing on a wooden jetty at dawn" })).ToBeVisibleAsync();
         await Expect(annPage.GetByRole(AriaRole.Log)).ToContainTextAsync("(edited)");
         await Expect(annPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Message deleted.");
-        await AuditAsync(annPage, "chat window with text, a photo, an edited and a deleted message", screenshot: "chat-window");
+        await Expect(annPage.Locator("ul.reactions button.reaction")).ToHaveCountAsync(2);
+        await Expect(annPage.Locator(".message-quote")).ToHaveCountAsync(1);
+        await AuditAsync(annPage, "chat window with text, a photo, an edited and a deleted message, a reply and reactions", screenshot: "chat-window");
         await annPage.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
         await ScreenshotAsync(annPage, "chat-window-dark", 1280, 800);
         await annPage.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
 
         var fixedId = await MessageIdAsync(direct, "Fixed the typo in this one");
         await annPage.Locator($"#message-{fixedId} .message-menu summary").ClickAsync();
-        await annPage.Locator($"#message-{fixedId} .message-actions a").FocusAsync();
+        await annPage.Locator($"#message-{fixedId} .message-actions a[href$='/edit']").FocusAsync();
         await annPage.Keyboard.PressAsync("Enter");
         await Expect(annPage.Locator($"#edit-body-{fixedId}")).ToBeFocusedAsync();
         await AuditAsync(annPage, "chat window, editing a message in place", sweepFocus: false);
@@ -157,6 +165,17 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await AuditAsync(annPage, "edit message page");
         await OpenAsync(annPage, ChatUrls.DeleteMessage(direct, fixedId));
         await AuditAsync(annPage, "delete message confirmation");
+        await OpenAsync(annPage, ChatUrls.ReplyTo(direct, thanks));
+        await Expect(annPage.Locator("#reply-quote")).ToBeVisibleAsync();
+        await AuditAsync(annPage, "chat window, replying to a message");
+        await annPage.Locator($"#message-{thanks} .message-menu summary").ClickAsync();
+        await AuditAsync(annPage, "chat window, a message's menu open with reactions", sweepFocus: false);
+        await OpenAsync(annPage, ChatUrls.Reactions(direct, thanks));
+        await AuditAsync(annPage, "react to a message");
+        await annPage.GetByLabel("Other reaction").FillAsync("far too long a word");
+        await annPage.GetByLabel("Other reaction").PressAsync("Enter");
+        await Expect(annPage.GetByRole(AriaRole.Alert)).ToContainTextAsync("at most 16 characters");
+        await AuditAsync(annPage, "react to a message, refused");
         await OpenAsync(annPage, ChatUrls.Photo(direct, await MessageIdAsync(direct, "From the lake")));
         await Expect(annPage.GetByRole(AriaRole.Img, new() { Name = "A heron standing on a wooden jetty at dawn" })).ToBeVisibleAsync();
         await AuditAsync(annPage, "photo viewer", reflow: true);
@@ -338,7 +357,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         // Edit the message just sent.
         var mine = await MessageIdAsync(id, "Hello by keyboard");
         var menu = $"#message-{mine} .message-menu summary";
-        var editLink = $"#message-{mine} .message-actions a";
+        var editLink = $"#message-{mine} .message-actions a[href$='/edit']";
         await TabToAsync(page, menu, backwards: true);
         await page.Keyboard.PressAsync("Enter");
         await TabAsync(page);
@@ -364,7 +383,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await page.Keyboard.PressAsync("Enter");
         await TabAsync(page);
         await TabAsync(page);
-        await Expect(page.Locator($"#message-{mine} .message-actions button")).ToBeFocusedAsync();
+        await Expect(page.Locator($"#message-{mine} .message-actions form[action$='/delete'] button")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         if (!javaScript)
         {

@@ -151,7 +151,7 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task The_actions_menu_is_on_own_messages_only_and_names_the_message_it_acts_on()
+    public async Task The_actions_menu_offers_edit_and_delete_on_own_messages_only_and_names_the_message_it_acts_on()
     {
         using var ann = await app.NewPersonAsync("Ann Menu");
         using var bo = await app.NewPersonAsync("Bo Menu");
@@ -165,22 +165,23 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var mine = Article(annsPage, "Mine to change");
         var bos = Article(annsPage, "Bo's own");
 
-        Assert.Empty(bos.QuerySelectorAll("details, .message-actions, a[href$='/edit'], form"));
+        Assert.Empty(bos.QuerySelectorAll("a[href$='/edit'], form[action$='/delete']"));
+        Assert.Equal(["Reply to this message"], bos.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
         var menu = mine.QuerySelector("details.message-menu")!;
         var summary = menu.QuerySelector("summary")!;
         var time = summary.QuerySelector("time")!;
         Assert.Equal(mine.QuerySelector(".message-meta time")!.GetAttribute("datetime"), time.GetAttribute("datetime"));
         Assert.Equal($"Actions for the message from Ann Menu at {time.TextContent}", AccessibleText(summary));
-        Assert.Equal(["Edit message"], menu.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
-        Assert.Equal(["Delete message"], menu.QuerySelectorAll(".message-actions form button").Select(b => Normalize(b.TextContent)));
+        Assert.Equal(["Edit message", "Reply to this message"], menu.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
+        Assert.Equal(["Delete message"], menu.QuerySelectorAll(".message-actions form[action$='/delete'] button").Select(b => Normalize(b.TextContent)));
         Assert.Single(Article((await bo.OpenAsync(id)).Document, "Bo's own").QuerySelectorAll("details.message-menu"));
 
         // Without JavaScript the menu's Edit link and Delete form still do their work.
         var messageId = ChatSteps.MessageIds(annsPage)[0];
-        var edit = await ann.Client.GetAsync(menu.QuerySelector(".message-actions a")!.GetAttribute("href")!);
+        var edit = await ann.Client.GetAsync(menu.QuerySelector(".message-actions a[href$='/edit']")!.GetAttribute("href")!);
         var edited = await ann.Client.SubmitAsync(edit, new() { ["body"] = "Mine, changed" }, $"form#message-{messageId}");
         Assert.Contains("Mine, changed", ChatSteps.MessageTexts(edited.Document));
-        var confirmation = await ann.SubmitOnAsync(ChatUrls.Conversation(id), $"#message-{messageId} .message-menu form");
+        var confirmation = await ann.SubmitOnAsync(ChatUrls.Conversation(id), $"#message-{messageId} .message-menu form[action$='/delete']");
         Assert.Equal("Delete this message?", confirmation.Document.QuerySelector("main h1")!.TextContent.Trim());
         var deleted = await ann.Client.SubmitAsync(confirmation, [], $"main form[action='{ChatUrls.DeleteMessage(id, messageId)}']");
         Assert.Equal(HttpStatusCode.OK, deleted.Status);

@@ -43,7 +43,7 @@ public abstract class MigrationTests(Engine engine) : IDisposable
 
         Assert.Contains("0001_initial_schema.sql", applied);
         await using var connection = await db.OpenAsync();
-        foreach (var table in new[] { "users", "conversations", "conversation_members", "messages", "images", "image_variants", "invites", "data_protection_keys" })
+        foreach (var table in new[] { "users", "conversations", "conversation_members", "messages", "images", "image_variants", "invites", "data_protection_keys", "message_reactions" })
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}"));
         }

@@ -58,6 +58,13 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 200),
         Page("POST /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 302),
         Page("GET /conversations/{conversationId}/messages/{messageId}/photo", "/conversations/{c}/messages/{pm}/photo", Login, 404, 200, 200),
+        // Reactions and replies: any member.
+        Page("GET /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 200, 200),
+        Page("POST /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 302, 302) with
+        {
+            Form = (_, _, _) => new() { ["emoji"] = "👍" },
+        },
+        Page("GET /conversations/{conversationId}/messages/{messageId}/reply", "/conversations/{c}/messages/{m}/reply", Login, 404, 200, 200) with { Htmx = true },
         Page("GET /conversations/{conversationId}/members", "/conversations/{c}/members", Login, 404, 200, 200),
         Page("POST /conversations/{conversationId}/members", "/conversations/{c}/members", Login, 404, 403, 302) with
         {
@@ -144,6 +151,14 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
             Json = (_, _, _) => new { body = "Edited through the API" },
         },
         Api("DELETE /api/v1/conversations/{id:long}/messages/{messageId:long}", "/api/v1/conversations/{c}/messages/{m}", 401, 404, 403, 204),
+        Api("POST /api/v1/conversations/{id:long}/messages/{messageId:long}/reactions", "/api/v1/conversations/{c}/messages/{m}/reactions", 401, 404, 200, 200) with
+        {
+            Json = (_, _, _) => new { emoji = "👍" },
+        },
+        Api("DELETE /api/v1/conversations/{id:long}/messages/{messageId:long}/reactions", "/api/v1/conversations/{c}/messages/{m}/reactions", 401, 404, 200, 200) with
+        {
+            Json = (_, _, _) => new { emoji = "👍" },
+        },
         Api("POST /api/v1/conversations/{id:long}/members", "/api/v1/conversations/{c}/members", 401, 404, 403, 200) with
         {
             Json = (w, _, _) => new { userId = w.Outsider.Id },

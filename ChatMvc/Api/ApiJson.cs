@@ -47,11 +47,18 @@ public sealed record ImageJson(string Url, string ThumbnailUrl, int Width, int H
         : null;
 }
 
+// One reaction on a message: how many people reacted with it, and whether the caller is one of them.
+public sealed record ReactionJson(string Emoji, int Count, bool Mine);
+
+// The message a reply answers; its excerpt says so when it was deleted.
+public sealed record ReplyToJson(long Id, string SenderName, string Excerpt);
+
+// Reactions and replyTo are as the caller (viewerId) sees them: a deleted message has no reactions.
 public sealed record MessageJson(
     long Id, long ConversationId, string Kind, SenderJson Sender, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt,
-    bool Deleted, ImageJson? Image, IReadOnlyList<long> Mentions)
+    bool Deleted, ImageJson? Image, IReadOnlyList<ReactionJson> Reactions, ReplyToJson? ReplyTo, IReadOnlyList<long> Mentions)
 {
-    public static MessageJson From(MessageView message) => new(
+    public static MessageJson From(MessageView message, long viewerId) => new(
         message.Id,
         message.ConversationId,
         message.Kind,
@@ -61,6 +68,8 @@ public sealed record MessageJson(
         message.EditedAt is { } edited ? Clock.OffsetFromUnixMs(edited) : null,
         message.DeletedAt is not null,
         ImageJson.From(message),
+        message.DeletedAt is null ? message.Reactions.Select(r => new ReactionJson(r.Emoji, r.Count, r.IsMine(viewerId))).ToList() : [],
+        message.Quote is { } quote ? new ReplyToJson(quote.Id, quote.SenderName, quote.Excerpt) : null,
         message.Mentions);
 }
 
@@ -123,8 +132,8 @@ public sealed record SearchPagingJson(int Limit, long? Next);
 
 public sealed record SearchPageJson(IReadOnlyList<SearchHitJson> Items, SearchPagingJson Paging)
 {
-    public static SearchPageJson From(SearchResults results) => new(
-        results.Hits.Select(hit => new SearchHitJson(MessageJson.From(hit.Message), hit.Message.ConversationId, hit.ConversationTitle)).ToList(),
+    public static SearchPageJson From(SearchResults results, long viewerId) => new(
+        results.Hits.Select(hit => new SearchHitJson(MessageJson.From(hit.Message, viewerId), hit.Message.ConversationId, hit.ConversationTitle)).ToList(),
         new SearchPagingJson(results.Limit, results.Next));
 }
 

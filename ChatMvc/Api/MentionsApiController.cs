@@ -22,7 +22,7 @@ public sealed class MentionsApiController(MentionQueries mentions) : ApiControll
 
         var rows = await mentions.MentioningAsync(CurrentUserId, before, size);
         return Ok(new MentionsPageJson(
-            rows.Select(row => new SearchHitJson(MessageJson.From(row.Message), row.Message.ConversationId, row.ConversationTitle)).ToList(),
+            rows.Select(row => new SearchHitJson(MessageJson.From(row.Message, CurrentUserId), row.Message.ConversationId, row.ConversationTitle)).ToList(),
             new MentionsPagingJson(size, rows.Count == size ? rows[^1].Message.Id : null)));
     }
 }

@@ -74,7 +74,7 @@ public sealed class MessagesApiController(
     [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]
     public Task<ActionResult<MessageJson>> Send(SendMessageRequest request) =>
-        SendAsync(request.Body, request.ClientMessageId, photo: null, alt: null);
+        SendAsync(request.Body, request.ClientMessageId, photo: null, alt: null, request.ReplyToId);
 
     // A photo with an optional text and description, as multipart/form-data.
     [HttpPost("image")]
@@ -83,7 +83,7 @@ public sealed class MessagesApiController(
     [ProducesResponseType<MessageJson>(StatusCodes.Status201Created)]
     [ProducesResponseType<MessageJson>(StatusCodes.Status200OK)]
     public async Task<ActionResult<MessageJson>> SendImage(
-        IFormFile? file, [FromForm] string? alt, [FromForm] string? body, [FromForm] string? clientMessageId)
+        IFormFile? file, [FromForm] string? alt, [FromForm] string? body, [FromForm] string? clientMessageId, [FromForm] long? replyToId)
     {
         if (file is not { Length: > 0 })
         {
@@ -91,7 +91,7 @@ public sealed class MessagesApiController(
         }
 
         await using var photo = file.OpenReadStream();
-        return await SendAsync(body, clientMessageId, photo, alt);
+        return await SendAsync(body, clientMessageId, photo, alt, replyToId);
     }
 
     // As in the chat window: a photo message may keep only its photo, and its description (alt) can change.
@@ -100,14 +100,14 @@ public sealed class MessagesApiController(
     public async Task<ActionResult<MessageJson>> Edit(long messageId, EditMessageRequest request) =>
         Answer(
             await management.EditMessageAsync(ConversationId, messageId, CurrentUserId, request.Body, request.Alt),
-            edited => Ok(MessageJson.From(edited)));
+            edited => Ok(MessageJson.From(edited, CurrentUserId)));
 
     [HttpDelete("{messageId:long}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> Delete(long messageId) =>
         Answer(await management.DeleteMessageAsync(Membership, messageId), _ => NoContent());
 
-    private async Task<ActionResult<MessageJson>> SendAsync(string? body, string? clientMessageId, Stream? photo, string? alt)
+    private async Task<ActionResult<MessageJson>> SendAsync(string? body, string? clientMessageId, Stream? photo, string? alt, long? replyToId)
     {
         if (clientMessageId?.Length > MessageText.MaxClientMessageIdLength)
         {
@@ -115,22 +115,26 @@ public sealed class MessagesApiController(
         }
 
         var sent = await management.SendAsync(
-            ConversationId, CurrentUserId, body, string.IsNullOrWhiteSpace(clientMessageId) ? null : clientMessageId, photo, alt,
+            ConversationId, CurrentUserId, body, string.IsNullOrWhiteSpace(clientMessageId) ? null : clientMessageId, photo, alt, replyToId,
             HttpContext.RequestAborted);
         return sent switch
         {
             { Refusal: SendRefusal.Photo } => RefuseImage(sent.PhotoRejection!.Value, sent.Error!),
-            { Refusal: { } refusal } => Invalid(refusal == SendRefusal.Alt ? "alt" : "body", sent.Error!),
-            { Created: true } => Created((string?)null, MessageJson.From(sent.Message!)),
-            _ => Ok(MessageJson.From(sent.Message!)),
+            { Refusal: { } refusal } => Invalid(
+                refusal switch { SendRefusal.Alt => "alt", SendRefusal.ReplyTo => "replyToId", _ => "body" }, sent.Error!),
+            { Created: true } => Created((string?)null, MessageJson.From(sent.Message!, CurrentUserId)),
+            _ => Ok(MessageJson.From(sent.Message!, CurrentUserId)),
         };
     }
 
-    private static MessagePageJson PageOf(
+    private MessagePageJson PageOf(
         IReadOnlyList<MessageView> items, IReadOnlyList<MessageView> changed, int limit, long? older, long? newer, long? version) =>
-        new(items.Select(MessageJson.From).ToList(), changed.Select(MessageJson.From).ToList(), new MessagePagingJson(limit, older, newer, version));
+        new(
+            items.Select(m => MessageJson.From(m, CurrentUserId)).ToList(), changed.Select(m => MessageJson.From(m, CurrentUserId)).ToList(),
+            new MessagePagingJson(limit, older, newer, version));
 }
 
-public sealed record SendMessageRequest(string? Body, string? ClientMessageId = null);
+// ReplyToId: a message of the same conversation that this one replies to.
+public sealed record SendMessageRequest(string? Body, string? ClientMessageId = null, long? ReplyToId = null);
 
 public sealed record EditMessageRequest(string? Body, string? Alt = null);

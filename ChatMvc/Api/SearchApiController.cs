@@ -15,5 +15,5 @@ public sealed class SearchApiController(MessageSearch search) : ApiController
         string? q, long? conversationId, long? from, string? before, string? after, int? limit, long? cursor) =>
         Answer(
             await search.FindAsync(CurrentUserId, new SearchRequest(q, conversationId, from, Before: before, After: after, Limit: limit, Cursor: cursor)),
-            results => Ok(SearchPageJson.From(results)));
+            results => Ok(SearchPageJson.From(results, CurrentUserId)));
 }

@@ -42,6 +42,15 @@ public static class ChatUrls
 
     public static string DeleteMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/delete");
 
+    // A message's reactions: the form to add one (a page of its own without JavaScript) and where reactions post.
+    public static string Reactions(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions");
+
+    // The window with the composer replying to a message, without JavaScript.
+    public static string ReplyTo(long id, long messageId) => Format($"/conversations/{id}?replyTo={messageId}#composer");
+
+    // The quote the composer shows above a reply, for htmx.
+    public static string ReplyQuote(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reply");
+
     // The window around one message (a search result's permalink), scrolled to it.
     public static string MessageAt(long id, long messageId) => Format($"/conversations/{id}?at={messageId}#message-{messageId}");
 

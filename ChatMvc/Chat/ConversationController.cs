@@ -6,14 +6,15 @@ namespace ChatMvc.Chat;
 // One conversation: its window, and the poll that keeps the window up to date.
 [Route("conversations/{conversationId}")]
 public sealed class ConversationController(
-    ConversationCache cache, ConversationQueries conversations, ChatWindows windows, ChatWindowUpdates updates)
+    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindows windows, ChatWindowUpdates updates)
     : ConversationScopedController(cache)
 {
     // at: the window around one message (a search result's permalink); after: the page after one, paging newer
     // from there; before: the page before one, paging older; unreadAfter: continue from a message ("N more
-    // unread"), as if everything up to it had been read.
+    // unread"), as if everything up to it had been read; replyTo: the window with the composer replying to a message
+    // (the Reply link without JavaScript).
     [HttpGet("")]
-    public async Task<IActionResult> Show(long? before, long? at, long? after, long? unreadAfter)
+    public async Task<IActionResult> Show(long? before, long? at, long? after, long? unreadAfter, long? replyTo)
     {
         var details = (await conversations.FindAsync(ConversationId))!;
         if (at is not null || after is not null)
@@ -21,9 +22,18 @@ public sealed class ConversationController(
             return await windows.AroundAsync(details, Viewer, at, after) is { } around ? View(around) : NotFound();
         }
 
-        return View(before is { } olderThan
-            ? await windows.HistoryAsync(details, Viewer, olderThan)
-            : await windows.OpenAsync(details, Viewer, unreadAfter));
+        if (before is { } olderThan)
+        {
+            return View(await windows.HistoryAsync(details, Viewer, olderThan));
+        }
+
+        MessageView? repliedTo = null;
+        if (replyTo is { } repliedId && (repliedTo = await messages.FindAsync(ConversationId, repliedId)) is null)
+        {
+            return NotFound();
+        }
+
+        return View(await windows.OpenAsync(details, Viewer, unreadAfter) with { ReplyTo = repliedTo });
     }
 
     // The hot path: an idle poll is answered 204 from the cache without touching the database.

@@ -11,10 +11,11 @@ public sealed class ConversationManagement(
     public const int MaxTitleLength = 100;
 
     // From the composer or the API. With a photo the text is optional. A retry with the same client message id
-    // gets the first message back, and a photo sent again with it is discarded.
+    // gets the first message back, and a photo sent again with it is discarded. A reply names a message of the same
+    // conversation (deleted or not: its quote then says so).
     public async Task<SendOutcome> SendAsync(
         long conversationId, long senderId, string? body, string? clientMessageId, Stream? photo = null, string? photoAlt = null,
-        CancellationToken cancellationToken = default)
+        long? replyToId = null, CancellationToken cancellationToken = default)
     {
         var text = photo is null ? MessageText.Normalize(body, out var error) : MessageText.NormalizeOptional(body, out error);
         var alt = MessageText.NormalizeAlt(photoAlt, out var altError);
@@ -26,6 +27,12 @@ public sealed class ConversationManagement(
         if (altError is not null)
         {
             return SendOutcome.Refuse(SendRefusal.Alt, altError);
+        }
+
+        if (replyToId is { } repliedId && await messages.FindAsync(conversationId, repliedId) is null)
+        {
+            return SendOutcome.Refuse(
+                SendRefusal.ReplyTo, $"There is no message {repliedId} in this conversation to reply to. Reply to a message of this conversation.");
         }
 
         StoredImage? image = null;
@@ -41,7 +48,7 @@ public sealed class ConversationManagement(
         }
 
         var mentions = await MentionsInAsync(conversationId, senderId, text);
-        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, image?.Id, alt, mentions);
+        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, image?.Id, alt, replyToId, mentions);
         if (created)
         {
             await cache.MessageAddedAsync(message);
@@ -378,6 +385,7 @@ public enum SendRefusal
     Body,
     Alt,
     Photo,
+    ReplyTo,
 }
 
 public sealed record SendOutcome(MessageView? Message, bool Created, SendRefusal? Refusal = null, string? Error = null, RejectionReason? PhotoRejection = null)

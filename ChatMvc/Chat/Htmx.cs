@@ -33,6 +33,12 @@ public static class Htmx
     public static void MessageChanged(this HttpResponse response, long messageId, bool editing) =>
         response.TriggerClientEventAfterSettle("message-changed", new { id = messageId, focus = editing ? "editor" : "message" });
 
+    // A reaction was added or removed: the focus goes to that reaction's button (or, once it is gone, back to the
+    // message), and a status line says what changed.
+    public static void ReactionChanged(this HttpResponse response, long messageId, string emoji, string said) =>
+        response.TriggerClientEventAfterSettle(
+            "reaction-changed", new { id = messageId, button = $"reaction-{messageId}-{MessageReactions.IdOf(emoji)}", said });
+
     // A page of older messages was added above the log.
     public static void OlderMessagesLoaded(this HttpResponse response) => response.TriggerClientEventAfterSwap("older-loaded");
 }

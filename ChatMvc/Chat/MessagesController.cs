@@ -22,7 +22,7 @@ public sealed class MessagesController(
             : form.ClientMessageId;
         await using var photo = form.Image is { Length: > 0 } ? form.Image.OpenReadStream() : null;
         var sent = await management.SendAsync(
-            ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, HttpContext.RequestAborted);
+            ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, form.ReplyToId, HttpContext.RequestAborted);
         if (sent.Error is { } error)
         {
             return await RejectAsync(form, error, sent.PhotoRejection);
@@ -135,6 +135,7 @@ public sealed class MessagesController(
             ComposerImageAlt = form.ImageAlt,
             ComposerError = error,
             ClientMessageId = form.ClientMessageId ?? Guid.NewGuid().ToString("N"),
+            ReplyTo = form.ReplyToId is { } replyToId ? await messages.FindAsync(ConversationId, replyToId) : null,
         });
     }
 }
@@ -148,6 +149,9 @@ public sealed record SendMessageForm
     public string? ImageAlt { get; init; }
 
     public string? ClientMessageId { get; init; }
+
+    // The message this one replies to, from the quote above the composer.
+    public long? ReplyToId { get; init; }
 
     public long After { get; init; }
 

@@ -101,12 +101,71 @@ public sealed record MessageView
 
     public bool MentionsUser(long userId) => Mentions.Contains(userId);
 
+    // The message this one replies to (same conversation), with what its quote shows.
+    public long? ReplyToId { get; init; }
+
+    public long? ReplyToSenderId { get; init; }
+
+    public string? ReplyToSenderName { get; init; }
+
+    public string? ReplyToBody { get; init; }
+
+    public long? ReplyToImageId { get; init; }
+
+    public long? ReplyToDeletedAt { get; init; }
+
+    // Grouped by emoji, in the order each was first used.
+    public IReadOnlyList<ReactionGroup> Reactions { get; init; } = [];
+
     public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
 
     // The photo's text alternative: the author's words, or at least whose photo it is.
     public string ImageDescription => string.IsNullOrWhiteSpace(ImageAlt) ? $"Photo from {DisplaySender}" : ImageAlt;
 
     public DateTime CreatedUtc => Data.Clock.FromUnixMs(CreatedAt);
+
+    // What a reply to this message quotes of it.
+    public MessageQuote AsQuote => new(Id, DisplaySender, MessageQuote.ExcerptOf(Body, ImageId, DeletedAt));
+
+    public MessageQuote? Quote => ReplyToId is { } id
+        ? new MessageQuote(
+            id,
+            ReplyToSenderId is null ? DeletedUserName : ReplyToSenderName ?? DeletedUserName,
+            MessageQuote.ExcerptOf(ReplyToBody, ReplyToImageId, ReplyToDeletedAt))
+        : null;
+}
+
+// What a reply shows of the message it answers.
+public sealed record MessageQuote(long Id, string SenderName, string Excerpt)
+{
+    public const int ExcerptLength = 100;
+
+    public const string DeletedExcerpt = "This message was deleted.";
+
+    public const string PhotoExcerpt = "A photo.";
+
+    public static string ExcerptOf(string? body, long? imageId, long? deletedAt) =>
+        deletedAt is not null ? DeletedExcerpt
+        : !string.IsNullOrWhiteSpace(body) ? MessageText.Preview(body, ExcerptLength)
+        : imageId is not null ? PhotoExcerpt
+        : string.Empty;
+}
+
+public sealed record Reactor(long UserId, string DisplayName);
+
+// One emoji (or word) on a message and the people who reacted with it, first first.
+public sealed record ReactionGroup(string Emoji, IReadOnlyList<Reactor> People)
+{
+    public int Count => People.Count;
+
+    public bool IsMine(long userId) => People.Any(p => p.UserId == userId);
+
+    // "Ann, Bo and you": the viewer is "you", so a screen reader hears whether the reaction is theirs.
+    public string NamesFor(long viewerId)
+    {
+        var names = People.Select(p => p.UserId == viewerId ? "you" : p.DisplayName).ToList();
+        return names.Count <= 1 ? string.Join(string.Empty, names) : $"{string.Join(", ", names[..^1])} and {names[^1]}";
+    }
 }
 
 // What a poll compares against the client's cursor: the newest message id and the change counter.

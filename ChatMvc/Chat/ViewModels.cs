@@ -27,6 +27,9 @@ public sealed record ChatWindowModel
 
     public bool MayHaveOlder { get; init; }
 
+    // The message the composer replies to (?replyTo=), shown as a quote above it.
+    public MessageView? ReplyTo { get; init; }
+
     // The last message shown, when newer ones follow it in a window around a message.
     public long? NewerAfterId { get; init; }
 
@@ -71,7 +74,24 @@ public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool
 
     // Owners may remove anyone's message.
     public bool MayDelete => Message.Kind == MessageKind.Text && Message.DeletedAt is null && (MayEdit || Viewer.IsOwner);
+
+    // Any member may react to or reply to a text message that is still there.
+    public bool MayRespond => Message.Kind == MessageKind.Text && Message.DeletedAt is null;
+
+    // A refused reaction, shown in the message's menu (kept open) after an htmx post.
+    public string? ReactionError { get; init; }
+
+    public string? ReactionValue { get; init; }
 }
+
+// The page to react to a message without JavaScript, and where a refused reaction is shown.
+public sealed record ReactionPageModel(MessageView Message, MessageViewer Viewer, string? Emoji = null, string? Error = null);
+
+// The reaction choices and field, in a message's menu (htmx puts the message back in place) or on the page of their own.
+public sealed record ReactionPickerModel(MessageView Message, string? Value = null, string? Error = null);
+
+// The quote above the composer while replying.
+public sealed record ReplyQuoteModel(long ConversationId, MessageView Message);
 
 // CurrentId is the conversation open beside the list, if any.
 public sealed record ConversationListModel(IReadOnlyList<ConversationSummary> Conversations, long Version, long? CurrentId = null)

@@ -19,6 +19,8 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,
                m.created_at, m.edited_at, m.deleted_at, m.change_version, m.mentions_everyone,
+               rt.id AS reply_to_id, rt.sender_id AS reply_to_sender_id, rtu.display_name AS reply_to_sender_name,
+               rt.body AS reply_to_body, rt.image_id AS reply_to_image_id, rt.deleted_at AS reply_to_deleted_at,
                (SELECT GROUP_CONCAT(mm.user_id) FROM message_mentions mm WHERE mm.message_id = m.id) AS mention_ids,
                (SELECT {dialect.GroupConcat("mn.written", MessageView.MentionNameSeparator)} FROM message_mentions mn WHERE mn.message_id = m.id) AS mention_names
         """;
@@ -27,6 +29,8 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         LEFT JOIN users u ON u.id = m.sender_id
         LEFT JOIN image_variants t ON t.image_id = m.image_id AND t.variant = '{ImageVariants.Thumb}'
         LEFT JOIN image_variants d ON d.image_id = m.image_id AND d.variant = '{ImageVariants.Display}'
+        LEFT JOIN messages rt ON rt.id = m.reply_to_id AND rt.conversation_id = m.conversation_id
+        LEFT JOIN users rtu ON rtu.id = rt.sender_id
         """;
 
     private string SelectMessages => $"{MessageColumns(db.Dialect)}\nFROM messages m {MessageJoins}";
@@ -38,7 +42,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         var rows = await connection.QueryAsync<MessageView>(
             $"{SelectMessages} WHERE m.conversation_id = @conversationId ORDER BY m.id DESC LIMIT @limit",
             new { conversationId, limit });
-        return rows.Reverse().ToList();
+        return await ReactionQueries.AttachAsync(connection, rows.Reverse().ToList());
     }
 
     // The head and the newest messages read in one transaction, so they agree with each other.
@@ -55,7 +59,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             new { conversationId, limit }, transaction);
         var lastId = await results.ReadSingleOrDefaultAsync<long>();
         var counter = await results.ReadSingleOrDefaultAsync<long>();
-        var recent = (await results.ReadAsync<MessageView>()).Reverse().ToList();
+        var recent = await ReactionQueries.AttachAsync(connection, (await results.ReadAsync<MessageView>()).Reverse().ToList(), transaction);
         await transaction.CommitAsync();
         return (new ConversationHead(lastId, counter), recent);
     }
@@ -73,7 +77,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             WHERE m.conversation_id = @conversationId AND m.id < @beforeId ORDER BY m.id DESC LIMIT @limit
             """,
             new { conversationId, beforeId, limit });
-        return rows.Reverse().ToList();
+        return await ReactionQueries.AttachAsync(connection, rows.Reverse().ToList());
     }
 
     public async Task<IReadOnlyList<MessageView>> AfterAsync(long conversationId, long afterId, int limit = 200)
@@ -82,7 +86,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         var rows = await connection.QueryAsync<MessageView>(
             $"{SelectMessages} WHERE m.conversation_id = @conversationId AND m.id > @afterId ORDER BY m.id LIMIT @limit",
             new { conversationId, afterId, limit });
-        return rows.ToList();
+        return await ReactionQueries.AttachAsync(connection, rows.ToList());
     }
 
     // Unread for a reader as the conversation list counts them: other people's messages that still exist.
@@ -105,7 +109,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         var rows = await connection.QueryAsync<MessageView>(
             $"{SelectMessages} WHERE m.conversation_id = @conversationId AND m.change_version > @changeCounter AND m.id <= @upToId ORDER BY m.id",
             new { conversationId, changeCounter, upToId });
-        return rows.ToList();
+        return await ReactionQueries.AttachAsync(connection, rows.ToList());
     }
 
     // Stores a message once per conversation, sender and client message id: a retry or double submit gets the
@@ -113,7 +117,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // A photo message may have no body; imageId is an image already stored for this conversation.
     public async Task<(MessageView Message, bool Created)> InsertAsync(
         long conversationId, long senderId, string kind, string? body, string? clientMessageId, long? imageId = null, string? imageAlt = null,
-        ResolvedMentions? mentions = null)
+        long? replyToId = null, ResolvedMentions? mentions = null)
     {
         mentions ??= ResolvedMentions.None;
         await using var connection = await db.OpenAsync();
@@ -134,10 +138,10 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                 "UPDATE conversations SET last_activity_at = @now WHERE id = @conversationId", new { now, conversationId }, transaction);
             id = await connection.ExecuteScalarAsync<long>(
                 db.Dialect.InsertReturningId("""
-                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, created_at, mentions_everyone)
-                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @now, @everyone)
+                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, reply_to_id, created_at, mentions_everyone)
+                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @replyToId, @now, @everyone)
                     """),
-                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, now, everyone = mentions.Everyone }, transaction);
+                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, replyToId, now, everyone = mentions.Everyone }, transaction);
             await InsertMentionsAsync(connection, transaction, id, mentions);
             await connection.ExecuteAsync("""
                 UPDATE conversations SET last_message_id = @id, last_activity_at = @now WHERE id = @conversationId;
@@ -160,8 +164,9 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     public async Task<MessageView?> FindAsync(long conversationId, long messageId)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<MessageView>(
+        var message = await connection.QuerySingleOrDefaultAsync<MessageView>(
             $"{SelectMessages} WHERE m.id = @messageId AND m.conversation_id = @conversationId", new { conversationId, messageId });
+        return message is null ? null : (await ReactionQueries.AttachAsync(connection, [message]))[0];
     }
 
     // Only the sender may edit, and only a text message that still exists. Null when refused. A photo message
@@ -194,10 +199,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         var now = Clock.ToUnixMs(time.GetUtcNow());
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var version = await connection.ExecuteScalarAsync<long>("""
-            UPDATE conversations SET change_counter = change_counter + 1 WHERE id = @conversationId;
-            SELECT change_counter FROM conversations WHERE id = @conversationId;
-            """, new { conversationId }, transaction);
+        var version = await NextChangeVersionAsync(connection, conversationId, transaction);
         var changed = await connection.ExecuteAsync(
             update, new { conversationId, messageId, actorId, body, imageAlt, now, version, everyone = mentions.Everyone }, transaction);
         if (changed == 0)
@@ -209,7 +211,8 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         await connection.ExecuteAsync("DELETE FROM message_mentions WHERE message_id = @messageId", new { messageId }, transaction);
         await InsertMentionsAsync(connection, transaction, messageId, mentions);
         await transaction.CommitAsync();
-        return await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
+        var message = await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
+        return (await ReactionQueries.AttachAsync(connection, [message]))[0];
     }
 
     private static async Task InsertMentionsAsync(DbConnection connection, DbTransaction transaction, long messageId, ResolvedMentions mentions)
@@ -222,8 +225,19 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         }
     }
 
-    private Task<MessageView?> FindByClientIdAsync(DbConnection connection, long conversationId, long senderId, string clientMessageId) =>
-        connection.QuerySingleOrDefaultAsync<MessageView>(
+    // Bumps the conversation's change counter inside a change's transaction (locking the conversation row, so changes
+    // take turns) and returns it: the version the change stamps its message with.
+    internal static Task<long> NextChangeVersionAsync(DbConnection connection, long conversationId, DbTransaction transaction) =>
+        connection.ExecuteScalarAsync<long>("""
+            UPDATE conversations SET change_counter = change_counter + 1 WHERE id = @conversationId;
+            SELECT change_counter FROM conversations WHERE id = @conversationId;
+            """, new { conversationId }, transaction);
+
+    private async Task<MessageView?> FindByClientIdAsync(DbConnection connection, long conversationId, long senderId, string clientMessageId)
+    {
+        var message = await connection.QuerySingleOrDefaultAsync<MessageView>(
             $"{SelectMessages} WHERE m.sender_id = @senderId AND m.conversation_id = @conversationId AND m.client_message_id = @clientMessageId",
             new { conversationId, senderId, clientMessageId });
+        return message is null ? null : (await ReactionQueries.AttachAsync(connection, [message]))[0];
+    }
 }

@@ -93,7 +93,9 @@ public sealed class SearchQueries(ChatDb db)
                 limit = filter.Limit,
             },
             splitOn: "conversation_kind");
-        return rows.ToList();
+        var hits = rows.ToList();
+        var messages = await ReactionQueries.AttachAsync(connection, hits.Select(hit => hit.Message).ToList());
+        return hits.Select((hit, i) => hit with { Message = messages[i] }).ToList();
     }
 
     public sealed record SearchRowExtras

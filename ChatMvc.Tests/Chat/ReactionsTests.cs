@@ -1,0 +1,239 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using ChatMvc.Chat;
+using ChatMvc.Data;
+using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatMvc.Tests.Chat;
+
+public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ChatAppFactory
+{
+    private static readonly HtmlParser Parser = new();
+
+    [Fact]
+    public async Task A_member_reacts_from_the_message_menu_without_javascript_and_both_see_who_reacted()
+    {
+        using var ann = await app.NewPersonAsync("Ann Menu");
+        using var bo = await app.NewPersonAsync("Bo Menu");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Ship it?");
+
+        var window = await bo.Client.SubmitAsync(
+            await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='👍']");
+        var annWindow = await ann.OpenAsync(id);
+
+        Assert.Equal(HttpStatusCode.OK, window.Status);
+        Assert.Equal("You reacted with 👍.", window.Document.QuerySelector(".status-message[role=status]")!.TextContent.Trim());
+        var mine = Assert.Single(ReactionButtons(window.Document, messageId));
+        Assert.Equal("true", mine.GetAttribute("aria-pressed"));
+        Assert.Equal("you", mine.GetAttribute("title"));
+        Assert.Equal("👍 1 from you", Squeeze(mine.TextContent));
+        var theirs = Assert.Single(ReactionButtons(annWindow.Document, messageId));
+        Assert.Equal("false", theirs.GetAttribute("aria-pressed"));
+        Assert.Equal("👍 1 from Bo Menu", Squeeze(theirs.TextContent));
+    }
+
+    [Fact]
+    public async Task The_same_button_adds_another_person_s_reaction_and_then_takes_it_back()
+    {
+        using var ann = await app.NewPersonAsync("Ann Toggle");
+        using var bo = await app.NewPersonAsync("Bo Toggle");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Cake in the kitchen");
+        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='🎉']");
+
+        var joined = await ann.Client.SubmitAsync(await ann.OpenAsync(id), [], $"#message-{messageId} ul.reactions form");
+        var both = Assert.Single(ReactionButtons(joined.Document, messageId));
+        var left = await ann.Client.SubmitAsync(joined, [], $"#message-{messageId} ul.reactions form");
+
+        Assert.Equal("🎉 2 from Bo Toggle and you", Squeeze(both.TextContent));
+        Assert.Equal("true", both.GetAttribute("aria-pressed"));
+        var after = Assert.Single(ReactionButtons(left.Document, messageId));
+        Assert.Equal("🎉 1 from Bo Toggle", Squeeze(after.TextContent));
+        Assert.Equal("You removed your reaction 🎉.", left.Document.QuerySelector(".status-message")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_word_typed_in_the_menu_is_a_reaction_and_a_stale_remove_changes_nothing()
+    {
+        using var ann = await app.NewPersonAsync("Ann Word");
+        using var bo = await app.NewPersonAsync("Bo Word");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Deploying now");
+
+        var window = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = "  ship it " }, $"#message-{messageId} form.reaction-other");
+        var removed = await bo.Client.SubmitAsync(window, [], $"#message-{messageId} ul.reactions form");
+        var staleAgain = await bo.Client.SubmitAsync(window, [], $"#message-{messageId} ul.reactions form");
+
+        Assert.Equal("ship it 1 from you", Squeeze(Assert.Single(ReactionButtons(window.Document, messageId)).TextContent));
+        Assert.Empty(ReactionButtons(removed.Document, messageId));
+        Assert.Empty(ReactionButtons(staleAgain.Document, messageId));
+        Assert.Equal(0, await CountReactionsAsync(messageId));
+    }
+
+    [Theory]
+    [InlineData("   ", "Choose an emoji or type a short word to react with.")]
+    [InlineData("far too long a word", "A reaction can be at most 16 characters; this one has 19.")]
+    [InlineData("ok\u0001", "A reaction can only hold text: no control characters (such as NUL) and no bytes that are not UTF-8.")]
+    public async Task A_bad_reaction_shows_the_form_again_with_the_reason_and_stores_nothing(string emoji, string expected)
+    {
+        using var ann = await app.NewPersonAsync("Ann Bad");
+        using var bo = await app.NewPersonAsync("Bo Bad");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Try me");
+
+        var page = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = emoji }, $"#message-{messageId} form.reaction-other");
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal(expected, page.Document.QuerySelector("main [role=alert]")!.TextContent.Trim());
+        var field = (IHtmlInputElement)page.Document.QuerySelector($"#reaction-text-{messageId}")!;
+        Assert.Equal("true", field.GetAttribute("aria-invalid"));
+        Assert.Equal($"reaction-error-{messageId}", field.GetAttribute("aria-describedby"));
+        Assert.Equal(0, await CountReactionsAsync(messageId));
+
+        var fixedUp = await bo.Client.SubmitAsync(page, new() { ["emoji"] = "ok" }, "main form.reaction-other");
+        Assert.Equal("ok 1 from you", Squeeze(Assert.Single(ReactionButtons(fixedUp.Document, messageId)).TextContent));
+    }
+
+    [Fact]
+    public async Task The_reaction_page_offers_the_common_choices_without_javascript()
+    {
+        using var ann = await app.NewPersonAsync("Ann Page");
+        using var bo = await app.NewPersonAsync("Bo Page");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Pick one");
+
+        var page = await bo.Client.GetAsync(ChatUrls.Reactions(id, messageId));
+        var window = await bo.Client.SubmitAsync(page, [], "main form.reaction-choices", submitter: "button[value='❤️']");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("Pick one", page.MainText);
+        Assert.Equal(MessageReactions.CommonChoices, page.Document.QuerySelectorAll("form.reaction-choices button").Select(b => b.GetAttribute("value")!));
+        Assert.Equal("❤️ 1 from you", Squeeze(Assert.Single(ReactionButtons(window.Document, messageId)).TextContent));
+    }
+
+    [Fact]
+    public async Task With_htmx_the_message_comes_back_in_place_and_the_change_is_announced()
+    {
+        using var ann = await app.NewPersonAsync("Ann Htmx");
+        using var bo = await app.NewPersonAsync("Bo Htmx");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Swap me");
+        var window = await bo.OpenAsync(id);
+
+        using var response = await PostHtmxAsync(bo, window, id, messageId, new() { ["emoji"] = "👀" });
+        var fragment = Parser.ParseDocument(await response.Content.ReadAsStringAsync());
+        using var refused = await PostHtmxAsync(bo, window, id, messageId, new() { ["emoji"] = "" });
+        var refusedFragment = Parser.ParseDocument(await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"message-{messageId}", fragment.QuerySelector("article.message")!.Id);
+        var button = Assert.Single(ReactionButtons(fragment, messageId));
+        var trigger = response.Headers.GetValues("HX-Trigger-After-Settle").Single();
+        Assert.Contains("reaction-changed", trigger);
+        Assert.Contains(button.Id!, trigger);
+        Assert.Contains("You reacted with", trigger);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.NotNull(refusedFragment.QuerySelector($"#message-{messageId} details.message-menu[open]"));
+        Assert.Equal("Choose an emoji or type a short word to react with.", refusedFragment.QuerySelector("[role=alert]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_reaction_reaches_the_other_member_through_the_poll_and_the_next_idle_poll_runs_no_sql()
+    {
+        using var ann = await app.NewPersonAsync("Ann Poll");
+        using var bo = await app.NewPersonAsync("Bo Poll");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Anyone?");
+        var (after, v) = ChatSteps.CursorOf((await ann.OpenAsync(id)).Document);
+
+        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='🙏']");
+        var poll = await ann.PollAsync(id, after, v);
+
+        Assert.Equal(HttpStatusCode.OK, poll.Status);
+        var changed = poll.Fragment.QuerySelector($"article#message-{messageId}")!;
+        Assert.Equal("true", changed.GetAttribute("data-hx-swap-oob"));
+        Assert.Equal("🙏 1 from Bo Poll", Squeeze(Assert.Single(ReactionButtons(poll.Fragment, messageId)).TextContent));
+        Assert.True(poll.V > v);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ann.PollAsync(id, poll.After, poll.V)).Status);
+        var db = app.Services.GetRequiredService<ChatDb>();
+        var opened = db.OpenCount;
+        Assert.Equal(HttpStatusCode.NoContent, (await ann.PollAsync(id, poll.After, poll.V)).Status);
+        Assert.Equal(opened, db.OpenCount);
+    }
+
+    [Fact]
+    public async Task A_non_member_gets_404_for_the_reaction_page_and_the_post_and_nothing_is_stored()
+    {
+        using var ann = await app.NewPersonAsync("Ann Closed");
+        using var bo = await app.NewPersonAsync("Bo Closed");
+        using var eve = await app.NewPersonAsync("Eve Closed");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Private");
+
+        var page = await eve.Client.GetAsync(ChatUrls.Reactions(id, messageId));
+        using var post = await eve.PostWithTokenAsync(ChatUrls.Reactions(id, messageId), new() { ["emoji"] = "👍" });
+
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        Assert.Equal(0, await CountReactionsAsync(messageId));
+    }
+
+    [Fact]
+    public async Task A_deleted_message_offers_no_reactions_and_refuses_one_with_404()
+    {
+        using var ann = await app.NewPersonAsync("Ann Deleted");
+        using var bo = await app.NewPersonAsync("Bo Deleted");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Soon gone");
+        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='👍']");
+        await ann.DeleteMessageAsync(id, messageId);
+
+        var window = await bo.OpenAsync(id);
+        var page = await bo.Client.GetAsync(ChatUrls.Reactions(id, messageId));
+        using var post = await bo.PostWithTokenAsync(ChatUrls.Reactions(id, messageId), new() { ["emoji"] = "🎉" });
+
+        Assert.Empty(ReactionButtons(window.Document, messageId));
+        Assert.Null(window.Document.QuerySelector($"#message-{messageId} .reaction-picker"));
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+    }
+
+    private static IReadOnlyList<IElement> ReactionButtons(IDocument document, long messageId) =>
+        document.QuerySelectorAll($"#message-{messageId} ul.reactions button.reaction").ToList();
+
+    private static string Squeeze(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static async Task<long> SendAsync(Participant person, long conversationId, string body)
+    {
+        var window = await person.SendAsync(conversationId, body);
+        return ChatSteps.MessageIds(window.Document)[^1];
+    }
+
+    private static Task<HttpResponseMessage> PostHtmxAsync(Participant person, Page window, long conversationId, long messageId, Dictionary<string, string> values)
+    {
+        var token = window.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var request = new HttpRequestMessage(HttpMethod.Post, ChatUrls.Reactions(conversationId, messageId))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>(values) { ["__RequestVerificationToken"] = token }),
+        };
+        request.Headers.Add("HX-Request", "true");
+        return person.Client.Http.SendAsync(request);
+    }
+
+    private async Task<long> CountReactionsAsync(long messageId)
+    {
+        await using var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM message_reactions WHERE message_id = @messageId", new { messageId });
+    }
+}
+
+public sealed class ReactionsTestsOnSqlite(SqliteApp app) : ReactionsTests<SqliteApp>(app);
+
+public sealed class ReactionsTestsOnMariaDb(MariaDbApp app) : ReactionsTests<MariaDbApp>(app);
