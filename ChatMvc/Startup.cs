@@ -6,6 +6,7 @@ using ChatMvc.Data;
 using ChatMvc.Delivery;
 using ChatMvc.Health;
 using ChatMvc.Images;
+using ChatMvc.Notifications;
 using ChatMvc.Security;
 
 namespace ChatMvc;
@@ -47,6 +48,7 @@ public static class Startup
         services.AddHttpContextAccessor();
         services.AddScoped<ViewerClock>();
         services.AddHostedService<CacheRepairService>();
+        services.AddMissedMessageMail(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -57,6 +59,7 @@ public static class Startup
         {
             options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
             options.Filters.Add(new UnreadableFormFilter());
+            options.Filters.Add<PresenceFilter>();
         });
         services.AddRazorPages();
         // htmx sends the token in this header on every request (see _Layout's data-hx-headers).

@@ -211,6 +211,14 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
 
         await OpenAsync(annPage, "/profile");
         await AuditAsync(annPage, "profile", screenshot: "profile");
+        var unsubscribe = new Uri(browser.App.Services.GetRequiredService<ChatMvc.Notifications.UnsubscribeLinks>().For(ann.Id)).PathAndQuery;
+        await OpenAsync(annPage, unsubscribe);
+        await AuditAsync(annPage, "stop the missed-message mail");
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Stop these mails" }).ClickAsync();
+        await Expect(annPage.GetByRole(AriaRole.Status)).ToContainTextAsync("no more mail");
+        await AuditAsync(annPage, "missed-message mail stopped");
+        Assert.Equal(400, (await annPage.GotoAsync($"{ChatMvc.Notifications.UnsubscribeLinks.Path}?token=forged"))!.Status);
+        await AuditAsync(annPage, "missed-message mail link not valid");
         await OpenAsync(annPage, $"/users/{bea.Id}");
         await AuditAsync(annPage, "someone's profile");
         await OpenAsync(annPage, "/Identity/Account/AccessDenied");

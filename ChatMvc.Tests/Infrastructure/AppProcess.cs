@@ -144,7 +144,7 @@ public sealed class AppProcess : IDisposable
         return start;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

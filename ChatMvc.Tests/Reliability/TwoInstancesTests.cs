@@ -10,9 +10,9 @@ public sealed class TwoInstancesTests : IDisposable
     private readonly TestDatabase database = new(Engine.MariaDb);
     private readonly List<AppProcess> apps = [];
 
-    private AppProcess Start()
+    private AppProcess Start(IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var app = new AppProcess(new Dictionary<string, string>
+        var app = new AppProcess(new Dictionary<string, string>(extra?.Select(s => KeyValuePair.Create(s.Key, s.Value ?? "")) ?? [])
         {
             ["Database:Provider"] = "MySql",
             ["ConnectionStrings:Chat"] = database.ConnectionString,
@@ -117,6 +117,43 @@ public sealed class TwoInstancesTests : IDisposable
                 [$"Ann on the first in {id}", $"Bo on the second in {id}"],
                 ChatSteps.MessageTexts((await ann.OnSecond.GetAsync($"/conversations/{id}")).Document));
         }
+    }
+
+    [Fact]
+    public async Task Two_instances_looking_for_missed_messages_every_second_send_exactly_one_mail()
+    {
+        await using var smtp = new SmtpTestServer();
+        var settings = smtp.AppSettings();
+        settings["Notifications:EmailIntervalSeconds"] = "1";
+        settings["Notifications:EmailDelayMinutes"] = "0";
+        var first = Start(settings);
+        var second = Start(settings);
+        await Task.WhenAll(first.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)), second.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60)));
+        using var ann = await RegisterOnBothAsync(first, second, "Ann Mailer");
+        var bo = AccountSteps.NewUser("Bo Away");
+        using (var boOnSecond = new WebSession(second.CreateClient()))
+        {
+            await boOnSecond.RegisterAsync(bo);
+        }
+
+        await using (var connection = await database.CreateDb().OpenAsync())
+        {
+            var boId = await connection.ExecuteScalarAsync<long>(
+                "SELECT id FROM users WHERE normalized_email = @email", new { email = bo.Email.ToUpperInvariant() });
+            var id = await StartConversationAsync(ann.OnFirst, boId);
+            await ann.OnFirst.SubmitAsync(await ann.OnFirst.GetAsync($"/conversations/{id}"), new() { ["Body"] = "While you were out" }, "form#composer");
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (smtp.To(bo.Email).Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(200);
+        }
+
+        // Several more rounds on each instance: none may send it again.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var mail = Assert.Single(smtp.To(bo.Email));
+        Assert.Contains("While you were out", mail.HtmlBody);
     }
 
     private async Task<PersonOnBoth> RegisterOnBothAsync(AppProcess first, AppProcess second, string displayName)

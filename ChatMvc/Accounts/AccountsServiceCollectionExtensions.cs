@@ -117,7 +117,8 @@ public static class AccountsServiceCollectionExtensions
 
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         // Replaces the UI's no-op sender whichever order the registrations ran in.
-        services.Replace(ServiceDescriptor.Singleton<IEmailSender, PickupEmailSender>());
+        services.AddSingleton<EmailSender>();
+        services.Replace(ServiceDescriptor.Singleton<IEmailSender>(provider => provider.GetRequiredService<EmailSender>()));
 
         services.AddSingleton<DataProtectionKeyQueries>();
         services.AddSingleton<DatabaseXmlRepository>();
