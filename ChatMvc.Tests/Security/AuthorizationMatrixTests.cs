@@ -98,6 +98,10 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("POST /profile", "/profile", Login, 200, 200, 200) with { Form = (_, who, _) => new() { ["displayName"] = who.Name } },
         Page("POST /profile/avatar", "/profile/avatar", Login, 200, 200, 200) with { FileField = "avatar" },
         Page("POST /profile/avatar/delete", "/profile/avatar/delete", Login, 200, 200, 200),
+        Page("POST /profile/missed-mail", "/profile/missed-mail", Login, 302, 302, 302) with { Form = (_, _, _) => new() { ["wanted"] = "true" } },
+        // The missed-message mail's link works signed out: what it needs is the token only the app can make.
+        Page("GET /notifications/unsubscribe", "/notifications/unsubscribe?token=forged", 400, 400, 400, 400),
+        Page("POST /notifications/unsubscribe", "/notifications/unsubscribe?token=forged", 400, 400, 400, 400),
         Page("GET /users/{id:long}", "/users/{target}", Login, 200, 200, 200),
 
         // Open to all: health, the benchmarks' baselines (one behind the sign-in), the API description, the error and
