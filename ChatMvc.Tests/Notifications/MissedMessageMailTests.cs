@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Parser;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Notifications;
 using ChatMvc.Tests.Infrastructure;
@@ -144,6 +145,31 @@ public abstract class MissedMessageMailTests<TApp>(TApp app) : IClassFixture<TAp
         await ann.DeleteMessageAsync(direct, taken);
         await RoundAsync();
         Assert.Empty(app.Smtp.To(bo.User.Email));
+    }
+
+    [Fact]
+    public async Task A_mention_in_a_group_is_mailed_and_a_conversation_set_to_nothing_is_not()
+    {
+        using var ann = await app.NewPersonAsync("Ann Mention");
+        using var bo = await app.NewPersonAsync("Bo Mention");
+        using var cy = await app.NewPersonAsync("Cy Mention");
+        var group = await ann.StartConversationAsync("Mention group", bo, cy);
+        var direct = await ann.StartConversationAsync(null, cy);
+        Assert.Equal(HttpStatusCode.Redirect, (await cy.PostWithTokenAsync(ChatUrls.Notifications(direct), new() { ["level"] = "none" })).StatusCode);
+        await AwayAsync(bo, minutes: 30);
+        await AwayAsync(cy, minutes: 30);
+        await ann.SendAsync(group, $"@{bo.User.DisplayName} can you look?");
+        await app.BackdateMessageAsync(group, $"@{bo.User.DisplayName} can you look?", DateTime.UtcNow.AddMinutes(-11));
+        await ann.SendAsync(direct, "Muted here");
+        await app.BackdateMessageAsync(direct, "Muted here", DateTime.UtcNow.AddMinutes(-11));
+
+        await RoundAsync();
+
+        var mail = Assert.Single(app.Smtp.To(bo.User.Email));
+        var item = Assert.Single(Html.ParseDocument(mail.HtmlBody ?? "").QuerySelectorAll("li")).TextContent;
+        Assert.Contains("Mention group", item);
+        Assert.Contains("can you look?", item);
+        Assert.Empty(app.Smtp.To(cy.User.Email));
     }
 
     [Fact]

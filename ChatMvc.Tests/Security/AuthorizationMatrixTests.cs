@@ -31,6 +31,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations/new", "/conversations/new", Login, 200, 200, 200),
         // Search: anyone signed in, over their own conversations only.
         Page("GET /search", "/search?q=matrix", Login, 200, 200, 200),
+        // The @ picker's members: only for members of the conversation.
+        Page("GET /conversations/{conversationId}/mentions", "/conversations/{c}/mentions?q=a", Login, 404, 200, 200),
         // The Search button without JavaScript, sent on to the search's own address.
         Page("POST /conversations/new", "/conversations/new", Login, 302, 302, 302) with
         {
@@ -72,6 +74,15 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         },
         Page("POST /conversations/{conversationId}/members/{userId}/remove", "/conversations/{c}/members/{target}/remove", Login, 404, 403, 302),
         Page("POST /conversations/{conversationId}/leave", "/conversations/{c}/leave", Login, 404, 302, 302),
+        Page("POST /conversations/{conversationId}/everyone", "/conversations/{c}/everyone", Login, 404, 403, 302) with
+        {
+            Form = (_, _, _) => new() { ["ownersOnly"] = "false" },
+        },
+        // Each member's own notification level.
+        Page("POST /conversations/{conversationId}/notifications", "/conversations/{c}/notifications", Login, 404, 302, 302) with
+        {
+            Form = (_, _, _) => new() { ["level"] = "all" },
+        },
         Page("POST /conversations/{conversationId}/title", "/conversations/{c}/title", Login, 404, 403, 302) with
         {
             Form = (_, _, _) => new() { ["title"] = "Renamed from the matrix" },
@@ -133,6 +144,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         },
         Api("GET /api/v1/conversations", "/api/v1/conversations", 401, 200, 200, 200),
         Api("GET /api/v1/search", "/api/v1/search?q=matrix", 401, 200, 200, 200),
+        Api("GET /api/v1/mentions", "/api/v1/mentions", 401, 200, 200, 200),
         Api("POST /api/v1/conversations", "/api/v1/conversations", 401, 201, 201, 201) with
         {
             Json = (w, _, _) => new { participantIds = new[] { w.Target.Id }, title = "Started through the API" },
@@ -141,6 +153,10 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Api("GET /api/v1/conversations/with/{userId:long}", "/api/v1/conversations/with/{member}", 401, 404, 404, 200),
         Api("GET /api/v1/conversations/{id:long}", "/api/v1/conversations/{c}", 401, 404, 200, 200),
         Api("DELETE /api/v1/conversations/{id:long}", "/api/v1/conversations/{c}", 401, 404, 403, 204),
+        Api("PUT /api/v1/conversations/{id:long}/notifications", "/api/v1/conversations/{c}/notifications", 401, 404, 200, 200) with
+        {
+            Json = (_, _, _) => new { level = "all" },
+        },
         Api("GET /api/v1/conversations/{id:long}/messages", "/api/v1/conversations/{c}/messages", 401, 404, 200, 200),
         Api("POST /api/v1/conversations/{id:long}/messages", "/api/v1/conversations/{c}/messages", 401, 404, 201, 201) with
         {

@@ -56,7 +56,8 @@ public sealed class MissedMailQueries(ChatDb db)
               AND m.created_at <= @sentBefore
               AND m.created_at > COALESCE(u.last_seen_at, 0)
               AND m.created_at > COALESCE(u.missed_mail_sent_at, 0)
-              AND c.kind = 'direct'
+              AND COALESCE(cm.notification_level, '') <> 'none'
+              AND (c.kind = 'direct' OR EXISTS (SELECT 1 FROM message_mentions mm WHERE mm.message_id = m.id AND mm.user_id = u.id))
             ORDER BY u.id, m.id
             LIMIT @limit
             """,
