@@ -198,7 +198,7 @@ public abstract class MissedMessageMailTests<TApp>(TApp app) : IClassFixture<TAp
     }
 
     [Fact]
-    public async Task A_visit_counts_as_being_back_and_the_poll_does_not()
+    public async Task A_visit_counts_as_being_back_and_the_poll_and_the_api_do_not()
     {
         using var ann = await app.NewPersonAsync("Ann Seen");
         using var bo = await app.NewPersonAsync("Bo Seen");
@@ -207,6 +207,7 @@ public abstract class MissedMessageMailTests<TApp>(TApp app) : IClassFixture<TAp
         var before = await ValueAsync(bo, "last_seen_at");
 
         await bo.PollAsync(id, after: 0, v: 0);
+        Assert.Equal(HttpStatusCode.OK, (await bo.Client.Http.GetAsync($"/api/v1/conversations/{id}/messages")).StatusCode);
         Assert.Equal(before, await ValueAsync(bo, "last_seen_at"));
 
         await bo.Client.GetAsync("/");

@@ -11,14 +11,17 @@ public sealed class Presence(MissedMailQueries queries, TimeProvider time)
     public Task SeenAsync(long userId) => queries.SeenAsync(userId, time.GetUtcNow().ToUnixTimeMilliseconds());
 }
 
-// Every action a signed-in person asks for counts as a visit, except the polls: an open tab is not a person
-// reading, and the poll must not touch the database.
+// Opening a page counts as a visit; the polls do not (an open tab is not a person reading, and a poll must not touch
+// the database when nothing changed), and neither does the JSON API, whose clients poll it the same way.
 public sealed class PresenceFilter(Presence presence) : IAsyncActionFilter
 {
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var http = context.HttpContext;
-        if (http.User.Identity?.IsAuthenticated == true && !(http.Request.Path.Value ?? "").EndsWith("/poll", StringComparison.Ordinal))
+        var path = http.Request.Path.Value ?? "";
+        if (http.User.Identity?.IsAuthenticated == true
+            && !path.EndsWith("/poll", StringComparison.Ordinal)
+            && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
             await presence.SeenAsync(http.User.UserId());
         }
