@@ -113,6 +113,8 @@ public abstract class ImageCostTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var sent = await first.WaitAsync(Patience);
         Assert.Equal(HttpStatusCode.OK, sent.Status);
+        // Read once, so the window opens at the newest page rather than at Ann's unread message.
+        await bo.OpenAsync(id);
         Assert.Equal(["Mine is small", "First"], ChatSteps.MessageTexts((await bo.OpenAsync(id)).Document));
         Assert.Equal(2, await app.CountImagesAsync(id));
         Assert.Equal(0, await app.CountAvatarsAsync(ann.Id));

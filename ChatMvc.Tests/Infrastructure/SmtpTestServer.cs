@@ -16,6 +16,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task running;
     private readonly Inbox inbox = new();
+    private int disposed;
 
     public SmtpTestServer()
     {
@@ -44,8 +45,14 @@ public sealed class SmtpTestServer : IAsyncDisposable
         ["Email:Smtp:EnableSsl"] = "false",
     };
 
+    // The app factory that owns it may be disposed more than once (synchronously and asynchronously).
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stop.CancelAsync();
         try
         {
