@@ -23,7 +23,15 @@ public sealed class PresenceFilter(Presence presence) : IAsyncActionFilter
             && !path.EndsWith("/poll", StringComparison.Ordinal)
             && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
-            await presence.SeenAsync(http.User.UserId());
+            try
+            {
+                await presence.SeenAsync(http.User.UserId());
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // Best effort: a visit not recorded costs at most one extra mail. The page goes on, and answers 503
+                // itself if it needs the database too.
+            }
         }
 
         await next();
