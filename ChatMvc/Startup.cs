@@ -1,4 +1,5 @@
 using ChatMvc.Accounts;
+using ChatMvc.Admin;
 using ChatMvc.Api;
 using ChatMvc.Caching;
 using ChatMvc.Chat;
@@ -23,6 +24,7 @@ public static class Startup
         services.AddChatCache(configuration);
         services.AddChatAccounts(configuration);
         services.AddAccountSessions();
+        services.AddChatAdministration(configuration);
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<MessageQueries>();
         services.AddSingleton<SearchQueries>();

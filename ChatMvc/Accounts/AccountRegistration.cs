@@ -8,8 +8,13 @@ namespace ChatMvc.Accounts;
 
 // Creating an account, from the Register page or the API. The email doubles as the user name.
 public sealed class AccountRegistration(
-    UserManager<ChatUser> users, IEmailSender<ChatUser> emailSender, LinkGenerator links, PublicOrigin origin)
+    UserManager<ChatUser> users, IEmailSender<ChatUser> emailSender, LinkGenerator links, PublicOrigin origin, RegistrationPolicy policy)
 {
+    // The codes of RegisterAsync's errors when the registration policy refuses (RegistrationPolicy).
+    public const string ClosedCode = "RegistrationClosed";
+
+    public const string DomainCode = "EmailDomainNotAllowed";
+
     // The users table's email column; Identity itself sets no limit.
     public const int MaxEmailLength = 256;
 
@@ -19,8 +24,17 @@ public sealed class AccountRegistration(
     public bool RequiresConfirmation => users.Options.SignIn.RequireConfirmedAccount;
 
     public async Task<(IdentityResult Result, ChatUser User)> RegisterAsync(
-        HttpContext http, string email, string displayName, string password, string? returnUrl = null)
+        HttpContext http, string email, string displayName, string password, string? returnUrl = null,
+        JoinVia via = JoinVia.Password, string? joinCode = null)
     {
+        switch (await policy.CheckAsync(email, via, joinCode))
+        {
+            case Chat.Outcome<RegistrationMode>.Forbidden(var reason):
+                return (IdentityResult.Failed(new IdentityError { Code = ClosedCode, Description = reason }), new ChatUser());
+            case Chat.Outcome<RegistrationMode>.Invalid invalid:
+                return (IdentityResult.Failed(new IdentityError { Code = DomainCode, Description = invalid.Message }), new ChatUser());
+        }
+
         var user = new ChatUser
         {
             UserName = email,

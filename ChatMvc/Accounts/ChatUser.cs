@@ -61,5 +61,9 @@ public sealed class ChatUser
 
     public DateTime? DeactivatedAt { get; set; }
 
+    // Read with the row, never written by UpdateAsync: only promotion and demotion change it (AdminQueries), so a copy
+    // of the account read before one cannot undo it.
+    public bool IsAdmin { get; set; }
+
     public override string ToString() => UserName ?? string.Empty;
 }

@@ -23,12 +23,12 @@ public sealed partial class UserStore(UserQueries queries, UserLoginQueries logi
         }
 
         // UserManager checks for a duplicate first; a taken name here is the loser of two simultaneous registrations.
-        if (await queries.InsertAsync(user, cancellationToken) is not { } id)
+        if (await queries.InsertAsync(user, cancellationToken) is not { } inserted)
         {
             return IdentityResult.Failed(errors.DuplicateUserName(user.UserName ?? string.Empty));
         }
 
-        user.Id = id;
+        (user.Id, user.IsAdmin) = inserted;
         return IdentityResult.Success;
     }
 

@@ -23,11 +23,14 @@ public sealed record PersonJson(long Id, string DisplayName, string? ImageUrl)
         new(person.Id, person.DisplayName, ApiUrls.Avatar(person.Id, person.AvatarImageId));
 }
 
-// TimeZone is the IANA zone the person picked, else the server's App:DefaultTimeZone.
-public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl, string TimeZone)
+// TimeZone is the IANA zone the person picked, else the server's App:DefaultTimeZone. IsAdmin: the person may use
+// /api/v1/admin.
+public sealed record MeJson(long Id, string DisplayName, string? Email, bool EmailConfirmed, string? ImageUrl, string TimeZone, bool IsAdmin)
 {
     public static MeJson From(ChatUser user, AppOptions app) =>
-        new(user.Id, user.DisplayName, user.Email, user.EmailConfirmed, ApiUrls.Avatar(user.Id, user.AvatarImageId), user.TimeZone ?? app.DefaultTimeZone);
+        new(
+            user.Id, user.DisplayName, user.Email, user.EmailConfirmed, ApiUrls.Avatar(user.Id, user.AvatarImageId), user.TimeZone ?? app.DefaultTimeZone,
+            user.IsAdmin && user.DeactivatedAt is null);
 }
 
 public sealed record PagedPeopleJson(IReadOnlyList<PersonJson> Items, PeoplePagingJson Paging);

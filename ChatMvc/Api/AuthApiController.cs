@@ -17,13 +17,20 @@ namespace ChatMvc.Api;
 [Tags("Auth")]
 [EnableRateLimiting(RateLimitOptions.AuthPolicy)]
 public sealed class AuthApiController(
-    AccountRegistration registration, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens, IOptions<AppOptions> app)
+    AccountRegistration registration, RegistrationPolicy policy, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens,
+    IOptions<AppOptions> app)
     : ApiController
 {
     [HttpPost("register")]
     [ProducesResponseType<MeJson>(StatusCodes.Status201Created)]
     public async Task<ActionResult<MeJson>> Register(RegisterRequest request)
     {
+        // Whatever else is wrong with the request, the first thing to know is that joining is closed.
+        if (RegistrationPolicy.ClosedReason(await policy.ReadAsync(), JoinVia.Password, request.JoinCode) is { } closed)
+        {
+            return Refuse(StatusCodes.Status403Forbidden, closed);
+        }
+
         if (string.IsNullOrWhiteSpace(request.Email))
         {
             ModelState.AddModelError("email", "Enter your email address.");
@@ -45,7 +52,13 @@ public sealed class AuthApiController(
             return Invalid();
         }
 
-        var (result, user) = await registration.RegisterAsync(HttpContext, request.Email!.Trim(), displayName!, request.Password!);
+        var (result, user) = await registration.RegisterAsync(
+            HttpContext, request.Email!.Trim(), displayName!, request.Password!, joinCode: request.JoinCode);
+        if (result.Errors.FirstOrDefault(e => e.Code == AccountRegistration.ClosedCode) is { } refused)
+        {
+            return Refuse(StatusCodes.Status403Forbidden, refused.Description);
+        }
+
         if (result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName)))
         {
             return Refuse(
@@ -56,7 +69,8 @@ public sealed class AuthApiController(
         foreach (var error in result.Errors)
         {
             var field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? "password"
-                : error.Code is nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName) ? "email"
+                : error.Code is nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName)
+                    or AccountRegistration.DomainCode ? "email"
                 : string.Empty;
             ModelState.AddModelError(field, error.Description);
         }
@@ -119,7 +133,8 @@ public sealed class AuthApiController(
     }
 }
 
-public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
+// JoinCode: the code of the join link, when joining needs one (registration mode "invite").
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? JoinCode = null);
 
 public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null);
 

@@ -24,26 +24,31 @@ public sealed class UserQueries(ChatDb db)
         SELECT u.id, u.user_name, u.normalized_user_name, u.email, u.normalized_email, u.email_confirmed,
                u.password_hash, u.security_stamp, u.concurrency_stamp, u.phone_number, u.phone_number_confirmed,
                u.two_factor_enabled, u.lockout_end, u.lockout_enabled, u.access_failed_count, u.authenticator_key,
-               u.recovery_codes, u.display_name, u.avatar_image_id, u.time_zone, u.created_at, u.deactivated_at
+               u.recovery_codes, u.display_name, u.avatar_image_id, u.time_zone, u.created_at, u.deactivated_at,
+               u.is_admin
         FROM users u
         """;
 
-    // The new account's id, or null when another account took the name first.
-    public async Task<long?> InsertAsync(ChatUser user, CancellationToken cancellationToken)
+    // The new account's id and whether it is an administrator (the first account of the installation is), or null
+    // when another account took the name first.
+    public async Task<(long Id, bool IsAdmin)?> InsertAsync(ChatUser user, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         try
         {
-            return await connection.ExecuteScalarAsync<long>(Command(db.Dialect.InsertReturningId("""
+            var id = await connection.ExecuteScalarAsync<long>(Command(db.Dialect.InsertReturningId("""
                 INSERT INTO users (user_name, normalized_user_name, email, normalized_email, email_confirmed,
                     password_hash, security_stamp, concurrency_stamp, phone_number, phone_number_confirmed,
                     two_factor_enabled, lockout_end, lockout_enabled, access_failed_count, authenticator_key,
-                    recovery_codes, display_name, avatar_image_id, time_zone, created_at, deactivated_at)
-                VALUES (@UserName, @NormalizedUserName, @Email, @NormalizedEmail, @EmailConfirmed,
+                    recovery_codes, display_name, avatar_image_id, time_zone, created_at, deactivated_at, is_admin)
+                SELECT @UserName, @NormalizedUserName, @Email, @NormalizedEmail, @EmailConfirmed,
                     @PasswordHash, @SecurityStamp, @ConcurrencyStamp, @PhoneNumber, @PhoneNumberConfirmed,
                     @TwoFactorEnabled, @LockoutEnd, @LockoutEnabled, @AccessFailedCount, @AuthenticatorKey,
-                    @RecoveryCodes, @DisplayName, @AvatarImageId, @TimeZone, @CreatedAt, @DeactivatedAt)
+                    @RecoveryCodes, @DisplayName, @AvatarImageId, @TimeZone, @CreatedAt, @DeactivatedAt,
+                    CASE WHEN EXISTS (SELECT 1 FROM users) THEN 0 ELSE 1 END
                 """), UserRow.From(user), cancellationToken));
+            var isAdmin = await connection.ExecuteScalarAsync<bool>(Command("SELECT is_admin FROM users WHERE id = @id", new { id }, cancellationToken));
+            return (id, isAdmin);
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
         {
@@ -210,6 +215,8 @@ public sealed class UserQueries(ChatDb db)
 
         public long? DeactivatedAt { get; init; }
 
+        public bool IsAdmin { get; init; }
+
         public ChatUser ToUser() => new()
         {
             Id = Id,
@@ -234,6 +241,7 @@ public sealed class UserQueries(ChatDb db)
             TimeZone = TimeZone,
             CreatedAt = Clock.FromUnixMs(CreatedAt),
             DeactivatedAt = DeactivatedAt is { } deactivatedAt ? Clock.FromUnixMs(deactivatedAt) : null,
+            IsAdmin = IsAdmin,
         };
 
         public static UserRow From(ChatUser user) => new()

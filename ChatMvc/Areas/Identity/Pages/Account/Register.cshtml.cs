@@ -15,12 +15,22 @@ public sealed class RegisterModel(
     UserManager<ChatUser> userManager,
     SignInManager<ChatUser> signInManager,
     AccountRegistration registration,
+    RegistrationPolicy policy,
     ILogger<RegisterModel> logger) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
     public string? ReturnUrl { get; set; }
+
+    // The join link's code, carried through the form (registration mode "invite").
+    [BindProperty(SupportsGet = true, Name = "join")]
+    public string? JoinCode { get; set; }
+
+    // Why this page cannot create an account now (null: it can): shown in place of the form.
+    public string? ClosedReason { get; private set; }
+
+    public IReadOnlyList<string> AllowedEmailDomains { get; private set; } = [];
 
     public IList<AuthenticationScheme> ExternalLogins { get; private set; } = [];
 
@@ -61,6 +71,14 @@ public sealed class RegisterModel(
     {
         ReturnUrl = returnUrl;
         ExternalLogins = (await signInManager.GetExternalAuthenticationSchemesAsync()).ToList();
+        await ReadPolicyAsync();
+    }
+
+    private async Task ReadPolicyAsync()
+    {
+        var settings = await policy.ReadAsync();
+        ClosedReason = RegistrationPolicy.ClosedReason(settings, JoinVia.Password, JoinCode);
+        AllowedEmailDomains = settings.AllowedEmailDomains;
     }
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl = null)
@@ -68,6 +86,13 @@ public sealed class RegisterModel(
         returnUrl = returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Content("~/");
         ReturnUrl = returnUrl;
         ExternalLogins = (await signInManager.GetExternalAuthenticationSchemesAsync()).ToList();
+        await ReadPolicyAsync();
+        if (ClosedReason is not null)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+
         // The rule the profile page and the API apply too.
         if (ModelState.IsValid && ProfileChanges.NormalizeDisplayName(Input.DisplayName, out var nameError) is null)
         {
@@ -80,12 +105,21 @@ public sealed class RegisterModel(
             return Page();
         }
 
-        var (result, user) = await registration.RegisterAsync(HttpContext, Input.Email, Input.DisplayName, Input.Password, returnUrl);
+        var (result, user) = await registration.RegisterAsync(
+            HttpContext, Input.Email, Input.DisplayName, Input.Password, returnUrl, joinCode: JoinCode);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
             {
-                ModelState.AddModelError(string.Empty, error.Description);
+                ModelState.AddModelError(error.Code == AccountRegistration.DomainCode ? "Input.Email" : string.Empty, error.Description);
+            }
+
+            // Closed while the form was open: the page now says why instead of showing the form.
+            if (result.Errors.Any(e => e.Code == AccountRegistration.ClosedCode))
+            {
+                await ReadPolicyAsync();
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Page();
             }
 
             Response.StatusCode = StatusCodes.Status400BadRequest;

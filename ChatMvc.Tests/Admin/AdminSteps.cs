@@ -1,0 +1,23 @@
+using ChatMvc.Accounts;
+using ChatMvc.Data;
+using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatMvc.Tests.Admin;
+
+public static class AdminSteps
+{
+    // Sets who may join as an administrator would on the admin page, straight through the policy.
+    public static async Task<RegistrationSettings> SetRegistrationAsync(this ChatAppFactory app, RegistrationMode mode, params string[] domains) =>
+        await app.Services.GetRequiredService<RegistrationPolicy>().SaveAsync(mode, domains);
+
+    // The fixtures of most test classes are shared, so whoever registered first there is an administrator; this makes
+    // someone else one too, for tests that need their own.
+    public static async Task MakeAdministratorAsync(this ChatAppFactory app, long userId)
+    {
+        var db = app.Services.GetRequiredService<ChatDb>();
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("UPDATE users SET is_admin = 1 WHERE id = @userId", new { userId });
+    }
+}
