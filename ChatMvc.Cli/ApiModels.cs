@@ -15,7 +15,10 @@ public sealed record Photo(string Url, string ThumbnailUrl, int Width, int Heigh
 
 public sealed record Message(
     long Id, long ConversationId, string Kind, Sender Sender, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, bool Deleted,
-    Photo? Image);
+    Photo? Image, Attachment? Attachment = null);
+
+// Name is null for a photo; length is in seconds.
+public sealed record Attachment(long Id, string Kind, string? Name, string ContentType, long? Size, string Url, double? Length);
 
 public sealed record MessagePaging(int Limit, long? Older, long? Newer, long? Version);
 

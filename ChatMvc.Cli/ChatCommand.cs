@@ -196,10 +196,10 @@ public static class ChatCommand
     {
         var id = new Argument<long>("ID") { Description = "The conversation id" };
         var text = new Argument<string?>("TEXT") { Description = "The message, or - to read it from standard input", Arity = ArgumentArity.ZeroOrOne };
-        var file = new Option<FileInfo?>("--file") { Description = "A photo to send" };
+        var file = new Option<FileInfo?>("--file") { Description = "A file to send: a photo (JPEG, PNG, GIF, WebP) shows as a photo, a video or sound plays, anything else is a download" };
         var caption = new Option<string?>("--text") { Description = "Text to send with the file" };
         var alt = new Option<string?>("--alt") { Description = "A description of the photo for people who cannot see it" };
-        var command = new Command("send", "Send a message or a photo; a retried send is never stored twice") { id, text, file, caption, alt };
+        var command = new Command("send", "Send a message, a photo or a file; a retried send is never stored twice") { id, text, file, caption, alt };
         command.SetAction(Run(environment, options, async (run, token) =>
         {
             var conversationId = run.Parse.GetValue(id);
@@ -213,7 +213,7 @@ public static class ChatCommand
                     throw new ChatException(ExitCodes.Invalid, "Give the text once: either as TEXT or with --text.");
                 }
 
-                sent = await Messages.SendPhotoAsync(run.Api, conversationId, photo, body ?? run.Parse.GetValue(caption), run.Parse.GetValue(alt), token);
+                sent = await Messages.SendFileAsync(run.Api, conversationId, photo, body ?? run.Parse.GetValue(caption), run.Parse.GetValue(alt), token);
             }
             else if (body is not null)
             {
@@ -374,13 +374,17 @@ public static class Messages
             cancellationToken);
     }
 
-    public static async Task<Answer<Message>> SendPhotoAsync(
+    // A photo (by its extension, or any file sent with --alt) goes to the photo route, which makes it a photo with a
+    // description; every other file to the file route.
+    public static async Task<Answer<Message>> SendFileAsync(
         ChatApi api, long conversationId, FileInfo file, string? body, string? alt, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
             throw new ChatException(ExitCodes.Invalid, $"There is no file {file.FullName}.");
         }
+
+        var route = alt is not null || file.Extension.ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".gif" or ".webp" ? "image" : "file";
 
         var clientMessageId = Guid.NewGuid().ToString("N");
         return await WithRetriesAsync(
@@ -403,7 +407,7 @@ public static class Messages
                     }
 
                     // The server can refuse a file over its limit before any of it is sent.
-                    var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/conversations/{conversationId}/messages/image") { Content = form };
+                    var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/conversations/{conversationId}/messages/{route}") { Content = form };
                     request.Headers.ExpectContinue = true;
                     return request;
                 },

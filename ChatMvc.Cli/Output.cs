@@ -62,6 +62,7 @@ public sealed class Output
         {
             { Deleted: true } => "(message deleted)",
             { Image: { } photo } => $"[photo: {photo.Alt}]{(string.IsNullOrEmpty(message.Body) ? string.Empty : " " + message.Body)}",
+            { Attachment: { Name: { } name } file } => $"[{file.Kind}: {name}]{(string.IsNullOrEmpty(message.Body) ? string.Empty : " " + message.Body)}",
             _ => message.Body ?? string.Empty,
         };
         if (message.EditedAt is not null && !message.Deleted)

@@ -5,6 +5,7 @@ using ChatMvc.Caching;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Delivery;
+using ChatMvc.Files;
 using ChatMvc.Health;
 using ChatMvc.Images;
 using ChatMvc.Notifications;
@@ -46,6 +47,7 @@ public static class Startup
         services.AddSingleton<ImageProcessor>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<ImageDelivery>();
+        services.AddChatFiles(configuration);
         services.AddScoped<ProfileChanges>();
         services.AddHttpContextAccessor();
         services.AddScoped<ViewerClock>();
@@ -108,7 +110,8 @@ public static class Startup
         // sign-in cookie checked, still no I/O). They reveal nothing and cost nothing, so they stay in production.
         app.MapGet("/bench/bare", () => Results.NoContent());
         app.MapGet("/bench/auth", () => Results.NoContent()).RequireAuthorization();
-        app.MapControllers();
+        FileUploadLimitAttribute.WithFileUploadLimits(
+            app.MapControllers(), app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UploadOptions>>().Value.MaxBodyBytes);
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

@@ -40,6 +40,8 @@ install_missing() {
     command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
     # The terminal client's interactive session is driven through a real terminal.
     command -v tmux >/dev/null 2>&1 || packages+=(tmux)
+    # Videos sent in messages are read (and test videos made) by ffprobe and ffmpeg.
+    command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || packages+=(ffmpeg)
     if [ "${#packages[@]}" -gt 0 ]; then
         echo "test.sh: installing ${packages[*]}" >&2
         as_root apt-get update

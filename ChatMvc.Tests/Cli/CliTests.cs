@@ -165,6 +165,27 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
     }
 
     [Fact]
+    public async Task Any_other_file_is_sent_as_a_file_and_shows_by_its_name()
+    {
+        using var ann = await new CliUser(app, "Ann Reports").RegisteredAsync();
+        using var bo = await new CliUser(app, "Bo Reports").RegisteredAsync();
+        var id = await ann.StartWithAsync(bo);
+        var report = Path.Combine(ann.ConfigHome, "report.pdf");
+        var bytes = ChatMvc.Tests.Files.FileSteps.Pdf();
+        await File.WriteAllBytesAsync(report, bytes);
+
+        var sent = await ann.RunAsync("send", id.ToString(), "--file", report, "--text", "The report", "--json");
+        var history = await bo.RunAsync("history", id.ToString());
+
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        var attachment = sent.Json.GetProperty("attachment");
+        Assert.Equal("file", attachment.GetProperty("kind").GetString());
+        Assert.Equal("report.pdf", attachment.GetProperty("name").GetString());
+        Assert.Equal(bytes.Length, attachment.GetProperty("size").GetInt64());
+        Assert.EndsWith($"{ann.Account.DisplayName}: [file: report.pdf] The report", history.Out.Trim());
+    }
+
+    [Fact]
     public async Task A_group_made_on_the_command_line_is_joined_with_its_invite_link_and_left()
     {
         using var ann = await new CliUser(app, "Ann Owner").RegisteredAsync();

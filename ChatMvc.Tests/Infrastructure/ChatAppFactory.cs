@@ -11,6 +11,8 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
 
     private readonly string mailFolder = Directory.CreateTempSubdirectory("chatmvc-mail-").FullName;
 
+    private readonly string storageFolder = Directory.CreateTempSubdirectory("chatmvc-files-").FullName;
+
     protected ChatAppFactory(Engine engine)
     {
         Database = new TestDatabase(engine);
@@ -22,6 +24,9 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
     public Engine Engine => Database.Engine;
 
     public string MailFolder => mailFolder;
+
+    // The file store (Storage:Path) of this app alone.
+    public string StorageFolder => storageFolder;
 
     public string RedisInstanceName { get; }
 
@@ -43,6 +48,7 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
             ["Redis:Configuration"] = RedisConfiguration ?? string.Empty,
             ["Redis:InstanceName"] = RedisInstanceName,
             ["Email:PickupDirectory"] = mailFolder,
+            ["Storage:Path"] = storageFolder,
             // Links in mail name this address; requests may name any host (tests of host names set their own).
             ["App:PublicUrl"] = PublicUrl,
             ["AllowedHosts"] = "*",
@@ -62,6 +68,11 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
             if (Directory.Exists(mailFolder))
             {
                 Directory.Delete(mailFolder, recursive: true);
+            }
+
+            if (Directory.Exists(storageFolder))
+            {
+                Directory.Delete(storageFolder, recursive: true);
             }
         }
     }

@@ -11,6 +11,11 @@ public static class TestServers
         ? path
         : "/usr/bin/chromium";
 
+    // Debian's ffmpeg, which the app runs to read videos; the tests make their videos with it too.
+    public static string Ffmpeg => File.Exists("/usr/bin/ffmpeg")
+        ? "/usr/bin/ffmpeg"
+        : throw new InvalidOperationException("ffmpeg is not installed: scripts/test.sh installs it (apt-get install ffmpeg).");
+
     private static string Required(string name, string what) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value

@@ -59,7 +59,8 @@ public sealed record ReplyToJson(long Id, string SenderName, string Excerpt);
 // Reactions and replyTo are as the caller (viewerId) sees them: a deleted message has no reactions.
 public sealed record MessageJson(
     long Id, long ConversationId, string Kind, SenderJson Sender, string? Body, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt,
-    bool Deleted, ImageJson? Image, IReadOnlyList<ReactionJson> Reactions, ReplyToJson? ReplyTo, IReadOnlyList<long> Mentions)
+    bool Deleted, ImageJson? Image, IReadOnlyList<ReactionJson> Reactions, ReplyToJson? ReplyTo, IReadOnlyList<long> Mentions,
+    AttachmentJson? Attachment)
 {
     public static MessageJson From(MessageView message, long viewerId) => new(
         message.Id,
@@ -73,7 +74,8 @@ public sealed record MessageJson(
         ImageJson.From(message),
         message.DeletedAt is null ? message.Reactions.Select(r => new ReactionJson(r.Emoji, r.Count, r.IsMine(viewerId))).ToList() : [],
         message.Quote is { } quote ? new ReplyToJson(quote.Id, quote.SenderName, quote.Excerpt) : null,
-        message.Mentions);
+        message.Mentions,
+        AttachmentJson.From(message));
 }
 
 // Older: pass as `before` for the page before this one (null when this page reaches the first message).

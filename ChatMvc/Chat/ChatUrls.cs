@@ -60,6 +60,9 @@ public static class ChatUrls
     // The photo of a message, full size, in a page of its own.
     public static string Photo(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/photo");
 
+    // A file sent in the conversation, for its members.
+    public static string File(long id, long fileId) => Format($"/conversations/{id}/files/{fileId}");
+
     // The message in its conversation's window.
     public static string MessageInConversation(long id, long messageId) => Format($"/conversations/{id}#message-{messageId}");
 

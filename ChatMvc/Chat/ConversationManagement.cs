@@ -1,4 +1,5 @@
 using ChatMvc.Data;
+using ChatMvc.Files;
 using ChatMvc.Images;
 
 namespace ChatMvc.Chat;
@@ -6,7 +7,7 @@ namespace ChatMvc.Chat;
 // Changes to messages and memberships: the database first, then a system line in the log where people
 // should see what happened, then the cache.
 public sealed class ConversationManagement(
-    ConversationQueries conversations, MessageQueries messages, ConversationCache cache, ImageService images)
+    ConversationQueries conversations, MessageQueries messages, ConversationCache cache, ImageService images, FileUploads files)
 {
     public const int MaxTitleLength = 100;
 
@@ -56,6 +57,30 @@ public sealed class ConversationManagement(
         else if (image is not null)
         {
             await images.DiscardAsync(image.Id);
+        }
+
+        return new SendOutcome(message, created);
+    }
+
+    // A file already in the store (FileUploads), with an optional text. The message is stored only after its file;
+    // when the text is refused, or a retry with the same client message id finds the first message, the file is let go.
+    public async Task<SendOutcome> SendFileAsync(long conversationId, long senderId, string? body, string? clientMessageId, StoredFile file)
+    {
+        var text = MessageText.NormalizeOptional(body, out var error);
+        if (error is not null)
+        {
+            await files.DiscardAsync(file.Id);
+            return SendOutcome.Refuse(SendRefusal.Body, error);
+        }
+
+        var (message, created) = await messages.InsertAsync(conversationId, senderId, MessageKind.Text, text, clientMessageId, fileId: file.Id);
+        if (created)
+        {
+            await cache.MessageAddedAsync(message);
+        }
+        else
+        {
+            await files.DiscardAsync(file.Id);
         }
 
         return new SendOutcome(message, created);
@@ -142,7 +167,7 @@ public sealed class ConversationManagement(
 
         var hasPhoto = original.ImageId is not null;
         var newBody = body ?? original.Body;
-        var text = hasPhoto ? MessageText.NormalizeOptional(newBody, out var error) : MessageText.Normalize(newBody, out error);
+        var text = hasPhoto || original.FileId is not null ? MessageText.NormalizeOptional(newBody, out var error) : MessageText.Normalize(newBody, out error);
         List<FieldError> errors = error is null ? [] : [new("body", error)];
         string? alt = null;
         if (hasPhoto)
@@ -386,10 +411,13 @@ public enum SendRefusal
     Alt,
     Photo,
     ReplyTo,
+    File,
 }
 
-public sealed record SendOutcome(MessageView? Message, bool Created, SendRefusal? Refusal = null, string? Error = null, RejectionReason? PhotoRejection = null)
+public sealed record SendOutcome(
+    MessageView? Message, bool Created, SendRefusal? Refusal = null, string? Error = null, RejectionReason? PhotoRejection = null,
+    FileRefusal? FileRejection = null)
 {
-    public static SendOutcome Refuse(SendRefusal refusal, string error, RejectionReason? photoRejection = null) =>
-        new(null, false, refusal, error, photoRejection);
+    public static SendOutcome Refuse(SendRefusal refusal, string error, RejectionReason? photoRejection = null, FileRefusal? fileRejection = null) =>
+        new(null, false, refusal, error, photoRejection, fileRejection);
 }

@@ -1,5 +1,6 @@
 using ChatMvc.Api;
 using ChatMvc.Data;
+using ChatMvc.Files;
 using ChatMvc.Images;
 using ChatMvc.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -10,22 +11,24 @@ namespace ChatMvc.Chat;
 [Route("conversations/{conversationId}/messages")]
 public sealed class MessagesController(
     ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindowUpdates updates,
-    ConversationManagement management, ChatWindows windows)
+    ConversationManagement management, ChatWindows windows, FileUploads uploads)
     : ConversationScopedController(cache)
 {
     [HttpPost("")]
     [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
+    [FileUploadLimit]
     public async Task<IActionResult> Create([FromForm] SendMessageForm form)
     {
         var clientMessageId = string.IsNullOrWhiteSpace(form.ClientMessageId) || form.ClientMessageId.Length > MessageText.MaxClientMessageIdLength
             ? null
             : form.ClientMessageId;
-        await using var photo = form.Image is { Length: > 0 } ? form.Image.OpenReadStream() : null;
-        var sent = await management.SendAsync(
-            ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, form.ReplyToId, HttpContext.RequestAborted);
+        // An empty file input still sends a part, without a name; a chosen file always has one.
+        var sent = !string.IsNullOrEmpty(form.File?.FileName)
+            ? await SendFileAsync(form, clientMessageId)
+            : await SendPhotoAsync(form, clientMessageId);
         if (sent.Error is { } error)
         {
-            return await RejectAsync(form, error, sent.PhotoRejection);
+            return await RejectAsync(form, error, sent.PhotoRejection, sent.FileRejection);
         }
 
         if (!Request.IsHtmx())
@@ -36,6 +39,30 @@ public sealed class MessagesController(
         Response.TriggerClientEvent("message-sent");
         var update = await updates.SinceAsync(ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"));
         return PartialView("_WindowUpdate", new WindowUpdateView(update!, Viewer));
+    }
+
+    private async Task<SendOutcome> SendPhotoAsync(SendMessageForm form, string? clientMessageId)
+    {
+        await using var photo = form.Image is { Length: > 0 } ? form.Image.OpenReadStream() : null;
+        return await management.SendAsync(
+            ConversationId, CurrentUserId, form.Body, clientMessageId, photo, form.ImageAlt, form.ReplyToId, HttpContext.RequestAborted);
+    }
+
+    private async Task<SendOutcome> SendFileAsync(SendMessageForm form, string? clientMessageId)
+    {
+        if (form.Image is { Length: > 0 })
+        {
+            return SendOutcome.Refuse(SendRefusal.File, "Send a photo or a file, not both: send one, then the other.");
+        }
+
+        using var slot = uploads.TryBegin(CurrentUserId);
+        var upload = slot is null
+            ? FileUploads.Busy(uploads.Options.MaxInProgressPerPerson)
+            : await uploads.StoreAsync(
+                ConversationId, CurrentUserId, form.File!.OpenReadStream(), form.File.FileName, form.File.ContentType, HttpContext.RequestAborted);
+        return upload.Rejection is { } rejection
+            ? SendOutcome.Refuse(SendRefusal.File, rejection.Message, fileRejection: rejection.Reason)
+            : await management.SendFileAsync(ConversationId, CurrentUserId, form.Body, clientMessageId, upload.File!);
     }
 
     // Older messages for the window's "load older" link; without htmx, the history page.
@@ -120,7 +147,7 @@ public sealed class MessagesController(
         return PartialView("_Message", new MessageItem(message, Viewer));
     }
 
-    private async Task<IActionResult> RejectAsync(SendMessageForm form, string error, RejectionReason? photoRejection)
+    private async Task<IActionResult> RejectAsync(SendMessageForm form, string error, RejectionReason? photoRejection, FileRefusal? fileRejection)
     {
         if (Request.IsHtmx())
         {
@@ -128,7 +155,13 @@ public sealed class MessagesController(
         }
 
         var details = (await conversations.FindAsync(ConversationId))!;
-        Response.StatusCode = photoRejection is { } reason ? Response.StatusForRefused(reason) : StatusCodes.Status400BadRequest;
+        Response.StatusCode = photoRejection is { } reason ? Response.StatusForRefused(reason)
+            : fileRejection switch
+            {
+                FileRefusal.TooLarge => StatusCodes.Status413PayloadTooLarge,
+                FileRefusal.Busy => StatusCodes.Status429TooManyRequests,
+                _ => StatusCodes.Status400BadRequest,
+            };
         return View("~/Views/Conversation/Show.cshtml", await windows.LatestAsync(details, Viewer) with
         {
             ComposerBody = form.Body,
@@ -145,6 +178,9 @@ public sealed record SendMessageForm
     public string? Body { get; init; }
 
     public IFormFile? Image { get; init; }
+
+    // Any other file: a document, a video, a sound.
+    public IFormFile? File { get; init; }
 
     public string? ImageAlt { get; init; }
 

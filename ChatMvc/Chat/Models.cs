@@ -117,6 +117,28 @@ public sealed record MessageView
     // Grouped by emoji, in the order each was first used.
     public IReadOnlyList<ReactionGroup> Reactions { get; init; } = [];
 
+    // A file sent with the message (any type, or a video or sound the page plays): see Files/.
+    public long? FileId { get; init; }
+
+    public string? FileName { get; init; }
+
+    public string? FileContentType { get; init; }
+
+    public string? FileKind { get; init; }
+
+    public long? FileSize { get; init; }
+
+    public int? FileWidth { get; init; }
+
+    public int? FileHeight { get; init; }
+
+    public long? FileLengthMs { get; init; }
+
+    public long? FilePosterImageId { get; init; }
+
+    // The full-size photo's bytes, for the API's attachment.
+    public long? ImageSize { get; init; }
+
     public string DisplaySender => SenderId is null ? DeletedUserName : SenderName ?? DeletedUserName;
 
     // The photo's text alternative: the author's words, or at least whose photo it is.

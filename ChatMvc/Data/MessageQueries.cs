@@ -22,7 +22,10 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                rt.id AS reply_to_id, rt.sender_id AS reply_to_sender_id, rtu.display_name AS reply_to_sender_name,
                rt.body AS reply_to_body, rt.image_id AS reply_to_image_id, rt.deleted_at AS reply_to_deleted_at,
                (SELECT GROUP_CONCAT(mm.user_id) FROM message_mentions mm WHERE mm.message_id = m.id) AS mention_ids,
-               (SELECT {dialect.GroupConcat("mn.written", MessageView.MentionNameSeparator)} FROM message_mentions mn WHERE mn.message_id = m.id) AS mention_names
+               (SELECT {dialect.GroupConcat("mn.written", MessageView.MentionNameSeparator)} FROM message_mentions mn WHERE mn.message_id = m.id) AS mention_names,
+               d.byte_count AS image_size, m.file_id, f.name AS file_name, f.content_type AS file_content_type, f.kind AS file_kind,
+               f.byte_count AS file_size, f.width AS file_width, f.height AS file_height, f.length_ms AS file_length_ms,
+               f.poster_image_id AS file_poster_image_id
         """;
 
     internal const string MessageJoins = $"""
@@ -31,6 +34,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
         LEFT JOIN image_variants d ON d.image_id = m.image_id AND d.variant = '{ImageVariants.Display}'
         LEFT JOIN messages rt ON rt.id = m.reply_to_id AND rt.conversation_id = m.conversation_id
         LEFT JOIN users rtu ON rtu.id = rt.sender_id
+        LEFT JOIN files f ON f.id = m.file_id
         """;
 
     private string SelectMessages => $"{MessageColumns(db.Dialect)}\nFROM messages m {MessageJoins}";
@@ -117,7 +121,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // A photo message may have no body; imageId is an image already stored for this conversation.
     public async Task<(MessageView Message, bool Created)> InsertAsync(
         long conversationId, long senderId, string kind, string? body, string? clientMessageId, long? imageId = null, string? imageAlt = null,
-        long? replyToId = null, ResolvedMentions? mentions = null)
+        long? replyToId = null, ResolvedMentions? mentions = null, long? fileId = null)
     {
         mentions ??= ResolvedMentions.None;
         await using var connection = await db.OpenAsync();
@@ -138,10 +142,10 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                 "UPDATE conversations SET last_activity_at = @now WHERE id = @conversationId", new { now, conversationId }, transaction);
             id = await connection.ExecuteScalarAsync<long>(
                 db.Dialect.InsertReturningId("""
-                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, reply_to_id, created_at, mentions_everyone)
-                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @replyToId, @now, @everyone)
+                    INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, reply_to_id, file_id, created_at, mentions_everyone)
+                    VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @replyToId, @fileId, @now, @everyone)
                     """),
-                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, replyToId, now, everyone = mentions.Everyone }, transaction);
+                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, replyToId, fileId, now, everyone = mentions.Everyone }, transaction);
             await InsertMentionsAsync(connection, transaction, id, mentions);
             await connection.ExecuteAsync("""
                 UPDATE conversations SET last_message_id = @id, last_activity_at = @now WHERE id = @conversationId;
@@ -178,17 +182,21 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             UPDATE messages SET body = @body, image_alt = CASE WHEN image_id IS NULL THEN NULL ELSE @imageAlt END,
                 edited_at = @now, change_version = @version, mentions_everyone = @everyone
             WHERE id = @messageId AND conversation_id = @conversationId AND sender_id = @actorId
-              AND kind = 'text' AND deleted_at IS NULL AND (@body IS NOT NULL OR image_id IS NOT NULL)
+              AND kind = 'text' AND deleted_at IS NULL AND (@body IS NOT NULL OR image_id IS NOT NULL OR file_id IS NOT NULL)
             """, editorId, body, imageAlt, mentions ?? ResolvedMentions.None);
 
-    // The sender may delete, and so may a group's owner (anyoneMayDelete). The body and the photo go with it
-    // (deleting the image clears messages.image_id through its foreign key).
+    // The sender may delete, and so may a group's owner (anyoneMayDelete). The body, the photo and the file go with
+    // it (deleting the image or file row clears the message's reference through its foreign key; the file's bytes go
+    // with the next sweep).
     public Task<MessageView?> DeleteAsync(long conversationId, long messageId, long actorId, bool anyoneMayDelete) =>
         ChangeAsync(conversationId, messageId, $"""
             UPDATE messages SET body = NULL, image_alt = NULL, deleted_at = @now, change_version = @version, mentions_everyone = @everyone
             WHERE id = @messageId AND conversation_id = @conversationId AND kind = 'text' AND deleted_at IS NULL
               {(anyoneMayDelete ? string.Empty : "AND sender_id = @actorId")};
             DELETE FROM images WHERE id IN (SELECT image_id FROM messages WHERE id = @messageId AND deleted_at = @now);
+            DELETE FROM images WHERE id IN (
+                SELECT f.poster_image_id FROM files f JOIN messages m ON m.file_id = f.id WHERE m.id = @messageId AND m.deleted_at = @now);
+            DELETE FROM files WHERE id IN (SELECT file_id FROM messages WHERE id = @messageId AND deleted_at = @now);
             """, actorId, null, null, ResolvedMentions.None);
 
     // Bumps the conversation's change counter and stamps the changed message with it, in one transaction,

@@ -165,9 +165,13 @@
     document.addEventListener("message-sent", function () {
         var body = document.getElementById("message-body");
         var photo = document.getElementById("message-image");
+        var file = document.getElementById("message-file");
         var alt = document.getElementById("message-image-alt");
         if (photo) {
             photo.value = "";
+        }
+        if (file) {
+            file.value = "";
         }
         if (alt) {
             alt.value = "";
@@ -178,15 +182,17 @@
         }
     });
 
-    function photoChosen() {
-        var photo = document.getElementById("message-image");
-        return !!(photo && photo.files && photo.files.length > 0);
+    function fileChosen() {
+        return ["message-image", "message-file"].some(function (id) {
+            var input = document.getElementById(id);
+            return !!(input && input.files && input.files.length > 0);
+        });
     }
 
-    // A photo can take a while to upload: show how far it has got, and hide the bar when the request ends.
+    // A photo or file can take a while to upload: show how far it has got, and hide the bar when the request ends.
     document.addEventListener("htmx:xhr:progress", function (event) {
         var progress = document.getElementById("upload-progress");
-        if (progress && event.target.id === "composer" && photoChosen() && event.detail.lengthComputable) {
+        if (progress && event.target.id === "composer" && fileChosen() && event.detail.lengthComputable) {
             progress.hidden = false;
             progress.value = Math.round(event.detail.loaded / event.detail.total * 100);
         }
