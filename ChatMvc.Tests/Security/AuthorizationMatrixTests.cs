@@ -60,6 +60,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 200),
         Page("POST /conversations/{conversationId}/messages/{messageId}/delete", "/conversations/{c}/messages/{m}/delete", Login, 404, 403, 302),
         Page("GET /conversations/{conversationId}/messages/{messageId}/photo", "/conversations/{c}/messages/{pm}/photo", Login, 404, 200, 200),
+        Page("GET /conversations/{conversationId}/files/{fileId}", "/conversations/{c}/files/{file}", Login, 404, 200, 200),
         // Reactions and replies: any member.
         Page("GET /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 200, 200),
         Page("POST /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 302, 302) with
@@ -162,6 +163,11 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         {
             Json = (_, _, _) => new { body = "Sent through the API" },
         },
+        Api("POST /api/v1/conversations/{id:long}/messages/file", "/api/v1/conversations/{c}/messages/file", 401, 404, 201, 201) with
+        {
+            FileField = "file",
+        },
+        Api("GET /api/v1/conversations/{id:long}/files/{fileId:long}", "/api/v1/conversations/{c}/files/{file}", 401, 404, 200, 200),
         Api("POST /api/v1/conversations/{id:long}/messages/image", "/api/v1/conversations/{c}/messages/image", 401, 404, 201, 201) with
         {
             FileField = "file",
@@ -371,7 +377,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     // What each row starts from: a group the owner made with the member and a target (for removal) in it, the owner's
     // message and photo there, and an open invite.
-    public sealed record Group(long Id, long MessageId, long InviteId, string InviteToken, long ImageId, long PhotoMessageId);
+    public sealed record Group(long Id, long MessageId, long InviteId, string InviteToken, long ImageId, long PhotoMessageId, long FileId);
 
     // The app, the people (registered once) and the owner's direct conversation with the member.
     public sealed class World : IAsyncLifetime
@@ -432,11 +438,13 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
                 Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages", JsonContent.Create(new { body = "Written by the owner" })));
             var invite = await (await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/invites", null)).JsonAsync(HttpStatusCode.Created);
             var photoMessageId = await IdOfAsync(await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages/image", Photo("file")));
+            await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/messages/file", Photo("file"));
             var db = App.Services.GetRequiredService<ChatDb>();
             await using var connection = await db.OpenAsync();
             var inviteId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM invites WHERE conversation_id = @id", new { id });
             var imageId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM images WHERE conversation_id = @id", new { id });
-            return new Group(id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId, photoMessageId);
+            var fileId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM files WHERE conversation_id = @id", new { id });
+            return new Group(id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId, photoMessageId, fileId);
         }
 
         // The group as its members see it: title, members, messages, invites and photos.
@@ -505,7 +513,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
                     .Replace("{i}", $"{group.InviteId}", StringComparison.Ordinal)
                     .Replace("{t}", group.InviteToken, StringComparison.Ordinal)
                     .Replace("{img}", $"{group.ImageId}", StringComparison.Ordinal)
-                    .Replace("{pm}", $"{group.PhotoMessageId}", StringComparison.Ordinal);
+                    .Replace("{pm}", $"{group.PhotoMessageId}", StringComparison.Ordinal)
+                    .Replace("{file}", $"{group.FileId}", StringComparison.Ordinal);
         }
 
         private MultipartFormDataContent Photo(string field)
