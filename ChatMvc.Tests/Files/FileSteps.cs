@@ -38,20 +38,27 @@ public static class FileSteps
         return [.. text, .. binary, .. "\n%%EOF\n"u8.ToArray()];
     }
 
-    // A video made by ffmpeg for the test: a test pattern with a tone, H.264 and AAC in MP4.
-    public static async Task<byte[]> Mp4Async(int width, int height, double seconds)
+    // A video made by ffmpeg for the test: a test pattern with a tone, H.264 and AAC in MP4 (or VP8 and Vorbis in WebM).
+    public static async Task<byte[]> Mp4Async(int width, int height, double seconds, bool webm = false)
     {
         var folder = Directory.CreateTempSubdirectory("chatmvc-video-");
         try
         {
-            var path = Path.Combine(folder.FullName, "clip.mp4");
+            var path = Path.Combine(folder.FullName, webm ? "clip.webm" : "clip.mp4");
             var start = new ProcessStartInfo(TestServers.Ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[]
-            {
+            List<string> arguments =
+            [
                 "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=duration={seconds}:size={width}x{height}:rate=25",
-                "-f", "lavfi", "-i", $"sine=frequency=440:duration={seconds}", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-                "-c:a", "aac", "-shortest", "-movflags", "+faststart", path,
-            })
+                "-f", "lavfi", "-i", $"sine=frequency=440:duration={seconds}", "-c:v", webm ? "libvpx" : "libx264", "-pix_fmt", "yuv420p",
+                "-c:a", webm ? "libvorbis" : "aac", "-shortest",
+            ];
+            if (!webm)
+            {
+                arguments.AddRange(["-movflags", "+faststart"]);
+            }
+
+            arguments.Add(path);
+            foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
             }
