@@ -20,7 +20,9 @@ public sealed class FileBrowserTests(BrowserFixture browser) : IClassFixture<Bro
 
         await ann.Page.GetByLabel("File (optional)").SetInputFilesAsync(new FilePayload
         {
-            Name = "walk.webm", MimeType = "video/webm", Buffer = await FileSteps.Mp4Async(320, 240, 2, webm: true),
+            Name = "walk.webm",
+            MimeType = "video/webm",
+            Buffer = await FileSteps.Mp4Async(320, 240, 2, webm: true),
         });
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(ann.Page.GetByRole(AriaRole.Log).Locator("video")).ToHaveCountAsync(1);
