@@ -28,7 +28,7 @@ public sealed class FileBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(ann.Page.GetByRole(AriaRole.Log).Locator("video")).ToHaveCountAsync(1);
         await Expect(ann.Page.GetByLabel("File (optional)")).ToHaveValueAsync(string.Empty);
         await ann.Page.GetByLabel("File (optional)").SetInputFilesAsync(new FilePayload { Name = "minutes.pdf", MimeType = "application/pdf", Buffer = pdf });
-        await ann.Page.GetByLabel("Message").FillAsync("The minutes");
+        await ann.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("The minutes");
         await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(ann.Page.GetByRole(AriaRole.Log).GetByRole(AriaRole.Link, new() { Name = "minutes.pdf" })).ToBeVisibleAsync();
 
