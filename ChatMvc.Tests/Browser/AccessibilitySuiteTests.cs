@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Images;
+using ChatMvc.Tests.Files;
 using ChatMvc.Tests.Images;
 using ChatMvc.Tests.Infrastructure;
 using Dapper;
@@ -189,6 +190,18 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await OpenAsync(annPage, $"/conversations/{direct}?at={fixedId}#message-{fixedId}");
         await Expect(annPage.Locator($"#message-{fixedId}")).ToBeVisibleAsync();
         await AuditAsync(annPage, "chat window around a message");
+
+        // Files: a video with its poster and length, a sound, and a document's card.
+        var files = await ann.StartConversationAsync(cy);
+        await SendFileAsync(cy, files, new() { Name = "walk.mp4", MimeType = "video/mp4", Buffer = await FileSteps.Mp4Async(320, 240, 2) }, "The walk");
+        await SendFileAsync(cy, files, new() { Name = "tone.wav", MimeType = "audio/wav", Buffer = FileSteps.Wav(1) }, string.Empty);
+        await SendFileAsync(cy, files, new() { Name = "minutes.pdf", MimeType = "application/pdf", Buffer = FileSteps.Pdf() }, "The minutes");
+        await OpenAsync(annPage, $"/conversations/{files}");
+        var filesLog = annPage.GetByRole(AriaRole.Log);
+        await Expect(filesLog.Locator("video[poster]")).ToHaveCountAsync(1);
+        await Expect(filesLog.Locator("audio")).ToHaveCountAsync(1);
+        await Expect(filesLog.GetByRole(AriaRole.Link, new() { Name = "minutes.pdf" })).ToBeVisibleAsync();
+        await AuditAsync(annPage, "chat window with a video, a sound and a file", reflow: true);
 
         await OpenAsync(annPage, $"/conversations/new?q={Uri.EscapeDataString("Audit")}");
         await Expect(annPage.GetByRole(AriaRole.Checkbox, new() { Name = dee.Name })).ToBeVisibleAsync();
@@ -916,6 +929,18 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         Assert.True(response.Status == 302, $"Sending a photo answered {response.Status}: {await response.TextAsync()}");
     }
 
+
+    private static async Task SendFileAsync(BrowserPerson person, long conversationId, FilePayload file, string body)
+    {
+        var form = person.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await person.AntiforgeryTokenAsync());
+        form.Set("Body", body);
+        form.Set("ClientMessageId", Guid.NewGuid().ToString("N"));
+        form.Set("File", file);
+        var response = await person.Context.APIRequest.PostAsync(
+            $"/conversations/{conversationId}/messages", new() { Multipart = form, MaxRedirects = 0 });
+        Assert.True(response.Status == 302, $"Sending {file.Name} answered {response.Status}: {await response.TextAsync()}");
+    }
 
     private void AssertNoFindings() =>
         Assert.True(findings.Count == 0, $"{findings.Count} accessibility findings:\n" + string.Join("\n", findings.Distinct()));

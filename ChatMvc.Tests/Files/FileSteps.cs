@@ -75,6 +75,34 @@ public static class FileSteps
         }
     }
 
+    // A WAV sound of a 440 Hz tone: 16-bit mono PCM at 8 kHz.
+    public static byte[] Wav(int seconds)
+    {
+        const int rate = 8000;
+        var samples = rate * seconds;
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + samples * 2);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(rate);
+        writer.Write(rate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(samples * 2);
+        for (var i = 0; i < samples; i++)
+        {
+            writer.Write((short)(Math.Sin(2 * Math.PI * 440 * i / rate) * 8000));
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
     public static MultipartFormDataContent FileForm(byte[] bytes, string fileName, string? contentType = "application/pdf", string? body = null)
     {
         var content = new MultipartFormDataContent();

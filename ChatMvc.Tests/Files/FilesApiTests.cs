@@ -96,6 +96,26 @@ public abstract class FilesApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_sound_is_recognised_by_its_bytes_and_gets_its_length()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Sounds");
+        using var bo = await app.NewApiUserAsync("Bo Sounds");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        var wav = FileSteps.Wav(2);
+
+        var sent = await (await ann.SendFileAsync(id, FileSteps.FileForm(wav, "tone.bin", "application/octet-stream"))).JsonAsync(HttpStatusCode.Created);
+
+        var attachment = sent.GetProperty("attachment");
+        Assert.Equal("audio", attachment.GetProperty("kind").GetString());
+        Assert.Equal("audio/wav", attachment.GetProperty("contentType").GetString());
+        Assert.InRange(attachment.GetProperty("length").GetDouble(), 1.9, 2.1);
+        Assert.Equal(JsonValueKind.Null, attachment.GetProperty("posterUrl").ValueKind);
+        var played = await bo.Http.GetAsync(attachment.GetProperty("url").GetString());
+        Assert.Equal("inline", played.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(wav, await played.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task A_video_that_cannot_be_read_is_kept_as_a_plain_file()
     {
         using var ann = await app.NewApiUserAsync("Ann Broken");
