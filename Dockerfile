@@ -17,14 +17,17 @@ COPY ChatMvc/ ChatMvc/
 RUN dotnet publish ChatMvc/ChatMvc.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
-# libvips resizes images (P/Invoke to libvips.so.42); on Ubuntu 24.04 the package is libvips42t64.
+# libvips resizes images (P/Invoke to libvips.so.42); on Ubuntu 24.04 the package is libvips42t64. ffprobe and
+# ffmpeg (the ffmpeg package) read a video's size and length and make its poster frame.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libvips42t64 \
+    && apt-get install -y --no-install-recommends libvips42t64 ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
-# SQLite database (when Database:Provider is Sqlite) and the mail pickup folder live here.
-RUN mkdir -p /app/App_Data && chown "$APP_UID" /app/App_Data
+# SQLite database (when Database:Provider is Sqlite) and the mail pickup folder live here; files sent in
+# messages in /app/files when Storage:Path points there (docker-compose.yml), owned by the app so a new
+# volume mounted there is too.
+RUN mkdir -p /app/App_Data /app/files && chown "$APP_UID" /app/App_Data /app/files
 VOLUME /app/App_Data
 ENV ASPNETCORE_HTTP_PORTS=8080
 # Fewer malloc arenas: image resizing on several threads otherwise leaves each thread's arena holding freed
