@@ -23,7 +23,7 @@ PASSWORD="Bench-password-1"
 RESULTS="$BENCH/results"
 mkdir -p "$RESULTS"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
-REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; *) echo latest ;; esac).txt"
+REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; files) echo files ;; *) echo latest ;; esac).txt"
 : >"$REPORT"
 
 log() { echo "bench: $*" >&2; }
@@ -54,6 +54,8 @@ install_missing() {
 # --- servers and the app ----------------------------------------------------------------------------
 
 APP_PID=""
+# More NAME=value settings for the app, from a caller that needs them (bench/files.sh: where the file store is).
+[ -n "${APP_ENV+set}" ] || APP_ENV=()
 SAMPLER_PID=""
 SENDER_PID=""
 
@@ -81,7 +83,7 @@ start_app() {
         cd "$ROOT/ChatMvc"
         exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" App__PublicUrl="$BASE" \
             Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
-            Redis__Configuration="$CHATMVC_TEST_REDIS" Notifications__EmailIntervalSeconds=86400 \
+            Redis__Configuration="$CHATMVC_TEST_REDIS" Notifications__EmailIntervalSeconds=86400 "${APP_ENV[@]}" \
             dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"
     ) >"$RESULTS/app.log" 2>&1 &
     APP_PID=$!
