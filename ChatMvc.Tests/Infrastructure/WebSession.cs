@@ -27,6 +27,10 @@ public sealed class WebSession : IDisposable
 
     public HttpClient Http => http;
 
+    // For an app on a real port whose redirects lead to another site (an identity provider) and back: addresses
+    // are kept whole, so each request goes to the site that sent it on.
+    public bool FollowsOtherSites { get; init; }
+
     public Uri? LastUrl { get; private set; }
 
     public async Task<Page> GetAsync(string url)
@@ -100,7 +104,7 @@ public sealed class WebSession : IDisposable
         }
 
         var response = await http.PostAsync(target, new FormUrlEncodedContent(fields));
-        return await FollowAsync(response, target.PathAndQuery);
+        return await FollowAsync(response, FollowsOtherSites ? target.AbsoluteUri : target.PathAndQuery);
     }
 
     public async Task<Page> PostAsync(string url, IDictionary<string, string> values)
@@ -121,7 +125,9 @@ public sealed class WebSession : IDisposable
             }
 
             var location = response.Headers.Location!;
-            url = location.IsAbsoluteUri ? location.PathAndQuery : new Uri(new Uri(http.BaseAddress!, url), location).PathAndQuery;
+            url = FollowsOtherSites
+                ? new Uri(new Uri(http.BaseAddress!, url), location).AbsoluteUri
+                : location.IsAbsoluteUri ? location.PathAndQuery : new Uri(new Uri(http.BaseAddress!, url), location).PathAndQuery;
             response = await http.GetAsync(url);
         }
 

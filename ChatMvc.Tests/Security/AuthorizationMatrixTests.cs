@@ -210,8 +210,11 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         .. OpenPage("Account/ConfirmEmail", get: 302, post: 200),
         .. OpenPage("Account/ConfirmEmailChange", get: 302, post: 200),
         .. OpenPage("Account/RegisterConfirmation", get: 302, post: 200),
-        // No external sign-in providers are configured.
+        // No identity provider is configured here (SingleSignOnTests sign in through one): back to the sign-in page.
         .. OpenPage("Account/ExternalLogin", get: Login, post: Login),
+        // Only after the identity provider vouched for the address of a local account; otherwise the page that says
+        // the sign-in expired.
+        .. OpenPage("Account/LinkLogin", get: 302, post: 302),
         .. OpenPage("Account/ForgotPassword", get: 200, post: 200),
         .. OpenPage("Account/ForgotPasswordConfirmation", get: 200, post: 200),
         .. OpenPage("Account/Lockout", get: 200, post: 200),

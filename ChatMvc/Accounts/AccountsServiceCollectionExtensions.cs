@@ -19,7 +19,10 @@ public static class AccountsServiceCollectionExtensions
     public const string SignInPolicy = "sign-in-pages";
 
     private static readonly string[] RateLimitedPages =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword"];
+        [
+            "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword",
+            "/Account/LinkLogin",
+        ];
 
     // Needs ChatDb and TimeProvider registered as singletons by the caller.
     public static IServiceCollection AddChatAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -100,6 +103,7 @@ public static class AccountsServiceCollectionExtensions
         });
 
         services.AddScoped<AccountRegistration>();
+        services.AddChatSingleSignOn(configuration);
         // Form posts to the sign-in, two-factor, registration and password-reset pages, per client address.
         // Reading the pages is not limited. Lockout guards each account; this slows guessing across accounts.
         services.AddOptions<SignInRateLimitOptions>().Bind(configuration.GetSection(SignInRateLimitOptions.Section));

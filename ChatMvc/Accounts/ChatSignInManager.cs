@@ -12,7 +12,8 @@ public sealed class ChatSignInManager(
     ILogger<SignInManager<ChatUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ChatUser> confirmation,
-    AccountSessions sessions)
+    AccountSessions sessions,
+    IOptions<SingleSignOnOptions> singleSignOn)
     : SignInManager<ChatUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // A hash of a password nobody knows, checked against what an unknown email typed so that it costs what a
@@ -36,6 +37,25 @@ public sealed class ChatSignInManager(
         }
 
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    // Under Authentication:Oidc:Only a person who may not use a password learns so only after typing the right one,
+    // so that the answer tells nobody else which addresses have accounts.
+    public override async Task<SignInResult> PasswordSignInAsync(ChatUser user, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        if (PasswordSignIn.AllowedFor(user, singleSignOn.Value))
+        {
+            return await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        }
+
+        var check = await CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+
+        Context.Items[PasswordSignIn.RefusedKey] = true;
+        return SignInResult.NotAllowed;
     }
 
     // The shipped Login page passes lockoutOnFailure: false, which would let anyone guess passwords forever.

@@ -70,9 +70,11 @@ public sealed class SignInFailureMessageFilter : IAsyncPageFilter
         if (HttpMethods.IsPost(context.HttpContext.Request.Method) && executed.Result is PageResult
             && context.ModelState.TryGetValue(string.Empty, out var entry) && entry.Errors.Count > 0)
         {
-            var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            var services = context.HttpContext.RequestServices;
             context.ModelState.Remove(string.Empty);
-            context.ModelState.AddModelError(string.Empty, ChatSignInManager.FailureMessage(options));
+            context.ModelState.AddModelError(string.Empty, PasswordSignIn.WasRefused(context.HttpContext)
+                ? PasswordSignIn.RefusedMessage(services.GetRequiredService<IOptions<SingleSignOnOptions>>().Value)
+                : ChatSignInManager.FailureMessage(services.GetRequiredService<IOptions<IdentityOptions>>().Value));
         }
     }
 }

@@ -18,7 +18,7 @@ namespace ChatMvc.Api;
 [EnableRateLimiting(RateLimitOptions.AuthPolicy)]
 public sealed class AuthApiController(
     AccountRegistration registration, RegistrationPolicy policy, SignInManager<ChatUser> signIn, RefreshTokens refreshTokens,
-    IOptions<AppOptions> app)
+    IOptions<AppOptions> app, IOptions<SingleSignOnOptions> singleSignOn)
     : ApiController
 {
     [HttpPost("register")]
@@ -104,6 +104,8 @@ public sealed class AuthApiController(
             { Succeeded: true } => new EmptyResult(),
             { IsLockedOut: true } => Refuse(
                 StatusCodes.Status403Forbidden, "This account is locked for a few minutes after too many failed sign-ins. Try again later."),
+            { IsNotAllowed: true } when PasswordSignIn.WasRefused(HttpContext) => Refuse(
+                StatusCodes.Status403Forbidden, PasswordSignIn.RefusedMessage(singleSignOn.Value)),
             { IsNotAllowed: true } => Refuse(
                 StatusCodes.Status403Forbidden, "This account may not sign in: confirm the email address first with the link that was sent to it."),
             { RequiresTwoFactor: true } => Refuse(

@@ -8,13 +8,19 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        // The single sign-on button's form is sent on to the identity provider, which form-action must allow.
+        var policy = Accounts.SingleSignOn.FormActionSource(
+            app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Accounts.SingleSignOnOptions>>().Value) is { } provider
+            ? ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {provider}", StringComparison.Ordinal)
+            : ContentSecurityPolicy;
+        return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";
@@ -23,4 +29,5 @@ public static class SecurityHeaders
             });
             await next();
         });
+    }
 }
