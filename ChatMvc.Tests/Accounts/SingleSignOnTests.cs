@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using ChatMvc.Accounts;
 using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
 using Dapper;
@@ -249,12 +250,58 @@ public abstract class SingleSignOnTests<TApp>(SingleSignOnWorld<TApp> world) : I
         Assert.Equal(HttpStatusCode.Forbidden, token.StatusCode);
         Assert.Contains("passwords are only for administrators", await token.Content.ReadAsStringAsync());
 
+        // An administrator keeps the password form.
+        using (var administrator = world.NewBrowser(only: true))
+        {
+            Assert.True((await administrator.SignInAsync(world.Administrator.Email, world.Administrator.Password)).IsSignedIn());
+        }
+
         // The provider still signs the same person in, once the password is proven to link the account.
         world.Provider.Add(local.Email, "Otto Only");
         var link = await SignInWithProviderAsync(browser, local.Email);
         Assert.Equal("/Identity/Account/LinkLogin", PathOf(link));
         var home = await browser.SubmitAsync(link, new() { ["Input.Password"] = local.Password }, "form#link-login");
         Assert.True(home.IsSignedIn(), home.MainText);
+    }
+
+    [Fact]
+    public async Task A_first_sign_in_makes_an_account_only_when_who_may_join_allows_it()
+    {
+        var policy = world.Plain.Services.GetRequiredService<RegistrationPolicy>();
+        try
+        {
+            await policy.SaveAsync(RegistrationMode.Closed, []);
+            var closed = world.Provider.Add($"{Guid.NewGuid():N}@example.org", "Cleo Closed");
+            using (var browser = world.NewBrowser())
+            {
+                var page = await SignInWithProviderAsync(browser, closed.Email);
+                Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+                Assert.Contains("Joining is closed", page.Document.QuerySelector("#external-login-message")!.TextContent);
+                Assert.Null(await world.AccountAsync(closed.Email));
+            }
+
+            // Single sign-on only, from one domain.
+            await policy.SaveAsync(RegistrationMode.Sso, ["example.org"]);
+            var outsider = world.Provider.Add($"{Guid.NewGuid():N}@example.test", "Otis Outside");
+            using (var browser = world.NewBrowser())
+            {
+                var page = await SignInWithProviderAsync(browser, outsider.Email);
+                Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+                Assert.Contains("Only addresses at example.org can join here", page.MainText);
+                Assert.Null(await world.AccountAsync(outsider.Email));
+            }
+
+            var insider = world.Provider.Add($"{Guid.NewGuid():N}@example.org", "Ines Inside");
+            using (var browser = world.NewBrowser())
+            {
+                Assert.True((await SignInWithProviderAsync(browser, insider.Email)).IsSignedIn());
+                Assert.NotNull(await world.AccountAsync(insider.Email));
+            }
+        }
+        finally
+        {
+            await policy.SaveAsync(RegistrationMode.Open, []);
+        }
     }
 
     [Fact]
@@ -383,11 +430,17 @@ public sealed class SingleSignOnWorld<TApp> : IAsyncLifetime
 
     public Uri OnlyBaseAddress { get; private set; } = null!;
 
+    // The first account, and so an administrator.
+    public TestUser Administrator { get; } = AccountSteps.NewUser("Ada Administrator");
+
     public async Task InitializeAsync()
     {
         Provider = await TestOpenIdProvider.StartAsync();
         (withProvider, BaseAddress) = Start(Provider.Settings());
         (only, OnlyBaseAddress) = Start(Provider.Settings(only: true));
+        using var first = NewBrowser();
+        Assert.True((await first.RegisterAsync(Administrator)).IsSignedIn());
+        Assert.True((await AccountAsync(Administrator.Email))!.IsAdmin);
     }
 
     public WebSession NewBrowser(bool only = false) => new(NewClient(only ? OnlyBaseAddress : BaseAddress)) { FollowsOtherSites = true };
@@ -398,7 +451,7 @@ public sealed class SingleSignOnWorld<TApp> : IAsyncLifetime
     {
         await using var connection = await Plain.Services.GetRequiredService<ChatDb>().OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<AccountRow>(
-            "SELECT id, display_name AS DisplayName, email_confirmed AS EmailConfirmed, password_hash AS PasswordHash FROM users WHERE normalized_email = @email",
+            "SELECT id, display_name AS DisplayName, email_confirmed AS EmailConfirmed, password_hash AS PasswordHash, is_admin AS IsAdmin FROM users WHERE normalized_email = @email",
             new { email = email.ToUpperInvariant() });
     }
 
@@ -467,6 +520,8 @@ public sealed class SingleSignOnWorld<TApp> : IAsyncLifetime
         public bool EmailConfirmed { get; init; }
 
         public string? PasswordHash { get; init; }
+
+        public bool IsAdmin { get; init; }
     }
 }
 

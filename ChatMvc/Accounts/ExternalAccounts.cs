@@ -44,7 +44,7 @@ public enum ExternalSignInResult
 // Signing in through the identity provider: an account it is already linked to, a new account made from what the
 // provider verified, or a local account with the same verified address once its password is proven.
 public sealed class ExternalAccounts(
-    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, IOptions<SingleSignOnOptions> options)
+    UserManager<ChatUser> users, SignInManager<ChatUser> signIn, RegistrationPolicy registration, IOptions<SingleSignOnOptions> options)
 {
     public string ProviderName => options.Value.DisplayName;
 
@@ -76,6 +76,14 @@ public sealed class ExternalAccounts(
                 : (ExternalSignInResult.Refused,
                     $"An account with {profile.Email} already exists here and signs in another way. Sign in to it as usual, then link "
                     + $"{ProviderName} under Account, Sign-in services.");
+        }
+
+        switch (await registration.CheckAsync(profile.Email, JoinVia.Sso))
+        {
+            case Outcome<RegistrationMode>.Forbidden closed:
+                return (ExternalSignInResult.Refused, closed.Reason);
+            case Outcome<RegistrationMode>.Invalid invalid:
+                return (ExternalSignInResult.Refused, invalid.Message);
         }
 
         var user = new ChatUser
@@ -145,7 +153,6 @@ public static class PasswordSignIn
     public static string RefusedMessage(SingleSignOnOptions options) =>
         $"Sign in with {options.DisplayName}: on this site passwords are only for administrators.";
 
-    public static bool AllowedFor(ChatUser user, SingleSignOnOptions options) => !options.Only || IsAdministrator(user);
+    public static bool AllowedFor(ChatUser user, SingleSignOnOptions options) => !options.Only || user.IsAdmin;
 
-    private static bool IsAdministrator(ChatUser user) => false;
 }
