@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AngleSharp.Html.Parser;
+using ChatMvc.Tests.Admin;
 using ChatMvc.Tests.Api;
 using ChatMvc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -43,6 +44,21 @@ public abstract class SessionEndTests<TApp>(TApp app) : IClassFixture<TApp>
         await login.ProblemAsync(HttpStatusCode.Unauthorized);
 
         await AssertEndedAsync(sessions);
+    }
+
+    [Fact]
+    public async Task A_deactivated_account_s_bearer_token_cookie_and_refresh_token_stop_working_at_once()
+    {
+        var sessions = await SignedInEverywhereAsync("Dot Deactivated");
+        using var admin = await app.NewApiUserAsync("Dee Admin");
+        await app.MakeAdministratorAsync(admin.Id);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.PostAsync($"/api/v1/admin/users/{sessions.Person.Id}/deactivate", null)).StatusCode);
+
+        await AssertEndedAsync(sessions);
+        using var http = app.NewApiClient();
+        await (await http.PostAsJsonAsync("/api/v1/auth/login", new { sessions.Person.User.Email, sessions.Person.User.Password }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

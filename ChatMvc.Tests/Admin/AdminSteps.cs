@@ -13,11 +13,11 @@ public static class AdminSteps
         await app.Services.GetRequiredService<RegistrationPolicy>().SaveAsync(mode, domains);
 
     // The fixtures of most test classes are shared, so whoever registered first there is an administrator; this makes
-    // someone else one too, for tests that need their own.
-    public static async Task MakeAdministratorAsync(this ChatAppFactory app, long userId)
+    // someone else one too (or, with isAdmin false, not one), for tests that need to know.
+    public static async Task MakeAdministratorAsync(this ChatAppFactory app, long userId, bool isAdmin = true)
     {
         var db = app.Services.GetRequiredService<ChatDb>();
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("UPDATE users SET is_admin = 1 WHERE id = @userId", new { userId });
+        await connection.ExecuteAsync("UPDATE users SET is_admin = @isAdmin WHERE id = @userId", new { userId, isAdmin });
     }
 }

@@ -35,6 +35,14 @@ public sealed class OpenApiTests(SqliteApp app) : IClassFixture<SqliteApp>
         { "delete", "/api/v1/conversations/{id}/messages/{messageId}" },
         { "post", "/api/v1/conversations/{id}/messages/{messageId}/reactions" },
         { "delete", "/api/v1/conversations/{id}/messages/{messageId}/reactions" },
+        // Issue 18's administration.
+        { "get", "/api/v1/admin/users" },
+        { "post", "/api/v1/admin/users/{id}/deactivate" },
+        { "post", "/api/v1/admin/users/{id}/reactivate" },
+        { "post", "/api/v1/admin/users/{id}/promote" },
+        { "post", "/api/v1/admin/users/{id}/demote" },
+        { "get", "/api/v1/admin/settings" },
+        { "put", "/api/v1/admin/settings" },
     };
 
     [Theory]

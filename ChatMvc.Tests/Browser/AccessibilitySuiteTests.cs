@@ -247,6 +247,37 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
             await AuditAsync(annPage, name);
         }
 
+        // The admin area: people, creating an account, who may join (refused, and with the join link), the audit
+        // log, and the Register page while joining is closed. Registration is open again afterwards for the other tests.
+        await ChatMvc.Tests.Admin.AdminSteps.MakeAdministratorAsync(browser.App, ann.Id);
+        await OpenAsync(annPage, "/admin");
+        await AuditAsync(annPage, "admin: people", reflow: true);
+        await OpenAsync(annPage, "/admin/people/new");
+        await AuditAsync(annPage, "admin: create an account");
+        await OpenAsync(annPage, "/admin/settings");
+        await annPage.GetByLabel("Allowed email domains").FillAsync("not_a_domain");
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await Expect(annPage.Locator("#allowed-domains-error")).Not.ToBeEmptyAsync();
+        await AuditAsync(annPage, "admin: who may join, refused");
+        await annPage.Locator("#mode-invite").CheckAsync();
+        await annPage.GetByLabel("Allowed email domains").FillAsync(string.Empty);
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await Expect(annPage.Locator("#join-url")).ToBeVisibleAsync();
+        await AuditAsync(annPage, "admin: who may join, with the join link");
+        await annPage.Locator("#mode-closed").CheckAsync();
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await Expect(annPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved");
+        await OpenAsync(annPage, "/Identity/Account/Register");
+        await Expect(annPage.Locator("#registration-closed")).ToBeVisibleAsync();
+        await AuditAsync(annPage, "register, joining closed");
+        await OpenAsync(annPage, "/admin/settings");
+        await annPage.Locator("#mode-open").CheckAsync();
+        await annPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).PressAsync("Enter");
+        await Expect(annPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved");
+        await OpenAsync(annPage, "/admin/audit");
+        await Expect(annPage.Locator("ol.audit-log li").First).ToBeVisibleAsync();
+        await AuditAsync(annPage, "admin: audit log");
+
         Assert.Equal(404, (await annPage.GotoAsync("/no-such-page"))!.Status);
         await AuditAsync(annPage, "not found", reflow: true);
         foreach (var (status, name) in new[] { (400, "form not accepted"), (403, "not allowed"), (429, "too many attempts") })

@@ -12,7 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatMvc.Tests.Security;
 
 // Who may do what, for every route in the app's own route table: anonymous, a signed-in outsider, a member of a
-// group and its owner (who also wrote the message in it) each get the status in the row. Each row starts from a
+// group, its owner (who also wrote the message in it) and an administrator (an outsider to every group unless the row
+// says otherwise) each get the status in the row. Each row starts from a
 // fresh group with a message, an invite and a photo, and the people try in that order, so the owner's
 // destructive actions come last. Pages use the browser's cookies and a valid antiforgery token, the API bearer
 // tokens; a route added without a row, or a row whose route is gone, fails the first test.
@@ -204,6 +205,48 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Api("PUT /api/v1/users/me/image", "/api/v1/users/me/image", 401, 200, 200, 200) with { FileField = "file" },
         Api("DELETE /api/v1/users/me/image", "/api/v1/users/me/image", 401, 204, 204, 204),
 
+        // The admin area: administrators only, 404 for everyone else signed in. The changes are idempotent, so rows that
+        // undo each other (promote and demote, deactivate and reactivate) hold in any order; the subject never acts.
+        Page("GET /admin", "/admin", Login, 404, 404, 404) with { Administrator = 200 },
+        Page("GET /admin/people/new", "/admin/people/new", Login, 404, 404, 404) with { Administrator = 200 },
+        Page("POST /admin/people", "/admin/people", Login, 404, 404, 404) with
+        {
+            Administrator = 302,
+            Form = (_, _, _) => new() { ["email"] = $"{Guid.NewGuid():N}@example.test", ["displayName"] = "Made by the matrix", ["password"] = AccountSteps.Password },
+        },
+        Page("POST /admin/people/{id:long}/promote", "/admin/people/{subject}/promote", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("POST /admin/people/{id:long}/demote", "/admin/people/{subject}/demote", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("POST /admin/people/{id:long}/deactivate", "/admin/people/{subject}/deactivate", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("POST /admin/people/{id:long}/reactivate", "/admin/people/{subject}/reactivate", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("POST /admin/people/{id:long}/reset-two-factor", "/admin/people/{subject}/reset-two-factor", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("GET /admin/settings", "/admin/settings", Login, 404, 404, 404) with { Administrator = 200 },
+        Page("POST /admin/settings", "/admin/settings", Login, 404, 404, 404) with
+        {
+            Administrator = 302,
+            Form = (_, _, _) => new() { ["registrationMode"] = "open", ["allowedEmailDomains"] = string.Empty },
+        },
+        Page("POST /admin/settings/join-link", "/admin/settings/join-link", Login, 404, 404, 404) with { Administrator = 302 },
+        Page("GET /admin/audit", "/admin/audit", Login, 404, 404, 404) with { Administrator = 200 },
+        Api("GET /api/v1/admin/users", "/api/v1/admin/users", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("POST /api/v1/admin/users", "/api/v1/admin/users", 401, 404, 404, 404) with
+        {
+            Administrator = 201,
+            Json = (_, _, _) => new { email = $"{Guid.NewGuid():N}@example.test", password = AccountSteps.Password, displayName = "Made through the API" },
+        },
+        Api("POST /api/v1/admin/users/{id:long}/promote", "/api/v1/admin/users/{subject}/promote", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("POST /api/v1/admin/users/{id:long}/demote", "/api/v1/admin/users/{subject}/demote", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("POST /api/v1/admin/users/{id:long}/deactivate", "/api/v1/admin/users/{subject}/deactivate", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("POST /api/v1/admin/users/{id:long}/reactivate", "/api/v1/admin/users/{subject}/reactivate", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("POST /api/v1/admin/users/{id:long}/reset-two-factor", "/api/v1/admin/users/{subject}/reset-two-factor", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("GET /api/v1/admin/settings", "/api/v1/admin/settings", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("PUT /api/v1/admin/settings", "/api/v1/admin/settings", 401, 404, 404, 404) with
+        {
+            Administrator = 200,
+            Json = (_, _, _) => new { registrationMode = "open", allowedEmailDomains = Array.Empty<string>() },
+        },
+        Api("POST /api/v1/admin/settings/join-link", "/api/v1/admin/settings/join-link", 401, 404, 404, 404) with { Administrator = 200 },
+        Api("GET /api/v1/admin/audit", "/api/v1/admin/audit", 401, 404, 404, 404) with { Administrator = 200 },
+
         // The Identity UI's account pages, each posted without input. A page with no handler for POST shows itself.
         .. OpenPage("Account/AccessDenied", get: 200, post: 200),
         // Without a user id and code these go to the start page.
@@ -270,7 +313,7 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task Anonymous_outsider_member_and_owner_each_get_the_status_in_the_table(string route)
+    public async Task Anonymous_outsider_member_owner_and_administrator_each_get_the_status_in_the_table(string route)
     {
         var row = Table.Single(r => r.Route == route);
         var group = row.NeedsGroup ? await world.NewGroupAsync() : null;
@@ -373,7 +416,10 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         // Sends a small JPEG in this multipart field (with the form's fields and token for a page).
         public string? FileField { get; init; }
 
-        public IReadOnlyList<int> Expected => [Anonymous, Outsider, Member, Owner];
+        // An administrator is an outsider to the groups of the table: the same answer unless the row says otherwise.
+        public int? Administrator { get; init; }
+
+        public IReadOnlyList<int> Expected => [Anonymous, Outsider, Member, Owner, Administrator ?? Outsider];
 
         public bool NeedsGroup => GroupPlaceholders.Any(p => Url.Contains(p, StringComparison.Ordinal));
     }
@@ -400,6 +446,12 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         // A member of every group, whom the owner removes; never acts in the table.
         public Caller Target { get; private set; } = null!;
 
+        // The first account, so an administrator.
+        public Caller Administrator { get; private set; } = null!;
+
+        // Whom the administrator promotes, demotes, deactivates and reactivates; never acts in the table.
+        public Caller Subject { get; private set; } = null!;
+
         public long Direct { get; private set; }
 
         // One per caller in People, each from a sign-in of the target's.
@@ -408,16 +460,18 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         public byte[] Jpeg { get; } = TestImages.Encode(24, 16, ImageFormat.Jpeg);
 
         // In the order they try each route.
-        public IReadOnlyList<Caller> People => [Anonymous, Outsider, Member, Owner];
+        public IReadOnlyList<Caller> People => [Anonymous, Outsider, Member, Owner, Administrator];
 
         public async Task InitializeAsync()
         {
             Client = Caller.NewClient(App);
             Anonymous = await Caller.AnonymousAsync(App);
+            Administrator = await Caller.RegisterAsync(App, "Admin");
             Outsider = await Caller.RegisterAsync(App, "Outsider");
             Member = await Caller.RegisterAsync(App, "Member");
             Owner = await Caller.RegisterAsync(App, "Owner");
             Target = await Caller.RegisterAsync(App, "Target");
+            Subject = await Caller.RegisterAsync(App, "Subject");
             var refreshTokens = new List<string>();
             foreach (var _ in People)
             {
@@ -508,7 +562,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         {
             url = url.Replace("{d}", $"{Direct}", StringComparison.Ordinal)
                 .Replace("{member}", $"{Member.Id}", StringComparison.Ordinal)
-                .Replace("{target}", $"{Target.Id}", StringComparison.Ordinal);
+                .Replace("{target}", $"{Target.Id}", StringComparison.Ordinal)
+                .Replace("{subject}", $"{Subject.Id}", StringComparison.Ordinal);
             return group is null
                 ? url
                 : url.Replace("{c}", $"{group.Id}", StringComparison.Ordinal)

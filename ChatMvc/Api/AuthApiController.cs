@@ -107,7 +107,7 @@ public sealed class AuthApiController(
             { IsNotAllowed: true } when PasswordSignIn.WasRefused(HttpContext) => Refuse(
                 StatusCodes.Status403Forbidden, PasswordSignIn.RefusedMessage(singleSignOn.Value)),
             { IsNotAllowed: true } => Refuse(
-                StatusCodes.Status403Forbidden, "This account may not sign in: confirm the email address first with the link that was sent to it."),
+                StatusCodes.Status403Forbidden, "This account may not sign in: an administrator deactivated it, or its email address is not confirmed yet (use the link that was sent to it)."),
             { RequiresTwoFactor: true } => Refuse(
                 StatusCodes.Status401Unauthorized,
                 "This account uses two-factor sign-in: send twoFactorCode (from the authenticator app) or twoFactorRecoveryCode as well."),

@@ -85,6 +85,9 @@ public sealed record MessageView
     // True when @everyone reached every member (the ids are in MentionIds like any other mention).
     public bool MentionsEveryone { get; init; }
 
+    // The sender's account was deactivated by an administrator: the messages stay under their name, marked.
+    public bool SenderDeactivated { get; init; }
+
     // The mentioned people's ids, comma-separated, as the database joins them; null when nobody is mentioned.
     public string? MentionIds { get; init; }
 

@@ -16,6 +16,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // typed for the highlight. A primary-key read per message.
     internal static string MessageColumns(SqlDialect dialect) => $"""
         SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id,
+               CASE WHEN u.deactivated_at IS NULL THEN 0 ELSE 1 END AS sender_deactivated,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,
                m.created_at, m.edited_at, m.deleted_at, m.change_version, m.mentions_everyone,
