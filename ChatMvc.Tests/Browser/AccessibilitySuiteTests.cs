@@ -250,8 +250,10 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         // The admin area: people, creating an account, who may join (refused, and with the join link), the audit
         // log, and the Register page while joining is closed. Registration is open again afterwards for the other tests.
         await ChatMvc.Tests.Admin.AdminSteps.MakeAdministratorAsync(browser.App, ann.Id);
+        // Its people table keeps its columns at any width (a data table needs its two dimensions) and scrolls within
+        // its own focusable region, so the page is audited without the reflow check.
         await OpenAsync(annPage, "/admin");
-        await AuditAsync(annPage, "admin: people", reflow: true);
+        await AuditAsync(annPage, "admin: people");
         await OpenAsync(annPage, "/admin/people/new");
         await AuditAsync(annPage, "admin: create an account");
         await OpenAsync(annPage, "/admin/settings");
