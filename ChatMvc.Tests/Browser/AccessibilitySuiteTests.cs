@@ -71,6 +71,28 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
                 await OpenAsync(page, path);
                 await AuditAsync(page, name);
             }
+
+            // Single sign-on, from the sign-in page's button: the identity provider vouches for the address of an
+            // account that exists here, so the person proves its password once (and first gets it wrong). Then the
+            // page a failed sign-in ends on.
+            await using (var local = await browser.RegisterPersonAsync("Sol Linked"))
+            {
+                browser.Provider.Add(local.User.Email, "Sol at the provider");
+                await OpenAsync(page, "/Identity/Account/Login");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Example ID" }).PressAsync("Enter");
+                await page.GetByLabel("Email").FillAsync(local.User.Email);
+                await page.GetByLabel("Email").PressAsync("Enter");
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Link your account" })).ToBeVisibleAsync();
+                await AuditAsync(page, "link account");
+                await page.GetByLabel("Password of your account here").FillAsync("Not-the-password-1");
+                await page.GetByLabel("Password of your account here").PressAsync("Enter");
+                await Expect(page.Locator("#password-error")).Not.ToBeEmptyAsync();
+                await AuditAsync(page, "link account, refused");
+            }
+
+            await page.GotoAsync("/Identity/Account/ExternalLogin?handler=Failure&reason=state");
+            await Expect(page.Locator("#external-login-message")).Not.ToBeEmptyAsync();
+            await AuditAsync(page, "single sign-on failed");
         }
 
         // Two-factor: set up an authenticator, then sign in again with it.
@@ -240,7 +262,7 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         {
             ("/Identity/Account/Manage/Email", "account email"), ("/Identity/Account/Manage/ChangePassword", "change password"),
             ("/Identity/Account/Manage/TwoFactorAuthentication", "two-factor settings"), ("/Identity/Account/Manage/PersonalData", "personal data"),
-            ("/Identity/Account/Manage/DeletePersonalData", "delete account"),
+            ("/Identity/Account/Manage/DeletePersonalData", "delete account"), ("/Identity/Account/Manage/ExternalLogins", "sign-in services"),
         })
         {
             await OpenAsync(annPage, path);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -24,8 +25,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = string.Empty;
 
+    // Offered on the sign-in page as "Sign in with Example ID".
+    public TestOpenIdProvider Provider { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        Provider = await TestOpenIdProvider.StartAsync();
+        foreach (var (key, value) in Provider.Settings())
+        {
+            App.Settings[key] = value;
+        }
+
         App.StartServer();
         var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseUrl = addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1");
@@ -79,6 +89,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.DisposeAsync();
         playwright?.Dispose();
         App.Dispose();
+        await Provider.DisposeAsync();
     }
 
     public static async Task<IReadOnlyList<string>> AxeViolationsAsync(IPage page)
@@ -184,9 +195,13 @@ public sealed class KestrelApp : ChatAppFactory
         UseKestrel(0);
     }
 
+    // Settings of the browser tests' own, read when the server starts.
+    public Dictionary<string, string?> Settings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, FailingAddresses>());
     }
 
