@@ -41,6 +41,8 @@ public static class Startup
         services.AddSingleton<MessageReactions>();
         services.AddSingleton<MembersPage>();
         services.AddSingleton<InviteQueries>();
+        services.AddSingleton<BotQueries>();
+        services.AddSingleton<Bots>();
         services.AddSingleton<ImageQueries>();
         services.AddOptions<ImageLibraryOptions>().Bind(configuration.GetSection(ImageLibraryOptions.Section));
         services.AddSingleton<ImageLibrary>();

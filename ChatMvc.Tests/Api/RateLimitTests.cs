@@ -66,4 +66,33 @@ public sealed class RateLimitTests(LowRateLimitApp app) : IClassFixture<LowRateL
         await limited.ProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(limited.Headers.RetryAfter);
     }
+
+    // The same budget as a person's, counted per webhook, so one noisy build server cannot use up another's.
+    [Fact]
+    public async Task Too_many_webhook_posts_in_a_minute_are_a_429_per_webhook()
+    {
+        using var ann = await app.NewPersonAsync("Ann Hooks");
+        using var bo = await app.NewPersonAsync("Bo Hooks");
+        var id = await ann.StartConversationAsync("Noisy builds", bo);
+        var first = await MakeBotAsync(ann, id, "Noisy");
+        var second = await MakeBotAsync(ann, id, "Quiet");
+        using var hook = app.NewApiClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 4; i++)
+        {
+            statuses.Add((await hook.PostAsJsonAsync(first, new { text = $"Build {i}" })).StatusCode);
+        }
+
+        var other = await hook.PostAsJsonAsync(second, new { text = "Other build" });
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.Equal(4, await app.CountMessagesAsync(id));
+    }
+
+    private static async Task<string> MakeBotAsync(Participant owner, long id, string name)
+    {
+        var page = await owner.SubmitOnAsync(ChatMvc.Chat.ChatUrls.Bots(id), "form[action$='/bots']", new() { ["name"] = name });
+        return new Uri(page.Document.QuerySelector("#new-webhook-url")!.GetAttribute("value")!).PathAndQuery;
+    }
 }

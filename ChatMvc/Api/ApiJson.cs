@@ -38,7 +38,8 @@ public sealed record PagedPeopleJson(IReadOnlyList<PersonJson> Items, PeoplePagi
 public sealed record PeoplePagingJson(int Page, int PageSize, bool HasMore);
 
 // Id is null once the sender's account is deleted. Deactivated: an administrator deactivated the account.
-public sealed record SenderJson(long? Id, string DisplayName, bool Deactivated = false);
+// Bot: the message came through a bot's webhook.
+public sealed record SenderJson(long? Id, string DisplayName, bool Deactivated = false, bool Bot = false);
 
 // Width and height are the full-size image's (url); alt is the author's description or "Photo from NAME".
 public sealed record ImageJson(string Url, string ThumbnailUrl, int Width, int Height, string Alt)
@@ -66,7 +67,7 @@ public sealed record MessageJson(
         message.Id,
         message.ConversationId,
         message.Kind,
-        new SenderJson(message.SenderId, message.DisplaySender, message.SenderDeactivated),
+        new SenderJson(message.SenderId, message.DisplaySender, message.SenderDeactivated, message.SenderIsBot),
         message.Body,
         Clock.OffsetFromUnixMs(message.CreatedAt),
         message.EditedAt is { } edited ? Clock.OffsetFromUnixMs(edited) : null,

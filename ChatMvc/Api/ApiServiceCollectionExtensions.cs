@@ -76,7 +76,8 @@ public static class ApiServiceCollectionExtensions
             api.Use(RefuseDeclaredOversizeBodyAsync);
         });
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    // Bots' webhooks are called by scripts too, so they answer as the API does (problem+json, never a page).
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hooks");
 
     private static Task DescribeAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {

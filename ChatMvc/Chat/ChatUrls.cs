@@ -76,6 +76,11 @@ public static class ChatUrls
 
     public static string RevokeInvite(long id, long inviteId) => Format($"/conversations/{id}/invites/{inviteId}/revoke");
 
+    // A group's bots and their webhooks (owners and administrators).
+    public static string Bots(long id) => Format($"/conversations/{id}/bots");
+
+    public static string RevokeBot(long id, long botId) => Format($"/conversations/{id}/bots/{botId}/revoke");
+
     public static string Leave(long id) => Format($"/conversations/{id}/leave");
 
     public static string Hide(long id) => Format($"/conversations/{id}/hide");

@@ -65,6 +65,9 @@ public sealed record MessageView
 
     public long? SenderAvatarImageId { get; init; }
 
+    // Posted through a bot's webhook: every face says so, next to the bot's name.
+    public bool SenderIsBot { get; init; }
+
     public long? ImageId { get; init; }
 
     // What the author wrote about the photo; null until they do.
@@ -342,4 +345,24 @@ public sealed record MemberRole
     public long UserId { get; init; }
 
     public string Role { get; init; } = MemberRoles.Member;
+}
+
+public sealed record Bot
+{
+    public long Id { get; init; }
+
+    public long ConversationId { get; init; }
+
+    // The bot's own account, which its messages name as their sender.
+    public long UserId { get; init; }
+
+    public string Name { get; init; } = string.Empty;
+
+    public long? CreatedBy { get; init; }
+
+    public string? CreatedByName { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    public long? RevokedAt { get; init; }
 }

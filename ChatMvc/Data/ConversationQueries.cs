@@ -103,7 +103,7 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
     {
         await using var connection = await db.OpenAsync();
         var found = await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM users WHERE id IN @userIds AND deactivated_at IS NULL", new { userIds });
+            "SELECT COUNT(*) FROM users WHERE id IN @userIds AND deactivated_at IS NULL AND is_bot = 0", new { userIds });
         return found == userIds.Distinct().Count();
     }
 

@@ -15,7 +15,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // Who a message mentions travels with it (and with it into the cache): ids for the API and the notices, names as
     // typed for the highlight. A primary-key read per message.
     internal static string MessageColumns(SqlDialect dialect) => $"""
-        SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id,
+        SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id, u.is_bot AS sender_is_bot,
                CASE WHEN u.deactivated_at IS NULL THEN 0 ELSE 1 END AS sender_deactivated,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,

@@ -16,6 +16,9 @@ public sealed class RateLimitOptions
 
     public const string PostingPolicy = "api-posting";
 
+    // A bot's webhook: PostingPerMinute per webhook key, as a person gets per account.
+    public const string HookPolicy = "hook-posting";
+
     // Register, login and refresh together, per client address. Generous: people behind one proxy share an address,
     // and Identity's lockout already guards each account against password guessing.
     public int AuthPerMinute { get; set; } = 300;
@@ -38,6 +41,9 @@ public static class RateLimitServiceCollectionExtensions
                 _ => PerMinute(Limits(context).AuthPerMinute)));
             options.AddPolicy(RateLimitOptions.PostingPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 "user:" + context.User.UserId(),
+                _ => PerMinute(Limits(context).PostingPerMinute)));
+            options.AddPolicy(RateLimitOptions.HookPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "hook:" + context.GetRouteValue("key"),
                 _ => PerMinute(Limits(context).PostingPerMinute)));
         });
         return services;
