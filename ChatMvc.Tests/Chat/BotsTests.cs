@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using ChatMvc.Admin;
 using ChatMvc.Chat;
+using ChatMvc.Tests.Admin;
 using ChatMvc.Tests.Api;
 using ChatMvc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Chat;
 
@@ -92,6 +95,26 @@ public abstract class BotsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.Forbidden, inDirect.StatusCode);
         var list = await ann.Client.GetAsync(ChatUrls.Bots(id));
         Assert.Empty(list.Document.QuerySelectorAll("ul.bot-list li"));
+    }
+
+    [Fact]
+    public async Task An_administrator_who_is_a_member_manages_the_group_s_bots_and_the_audit_log_keeps_both_actions()
+    {
+        using var ann = await app.NewPersonAsync("Ann Owner Audit");
+        using var bo = await app.NewPersonAsync("Bo Admin Audit");
+        var id = await ann.StartConversationAsync("Audited", bo);
+        await app.MakeAdministratorAsync(bo.Id);
+
+        var members = await bo.Client.GetAsync(ChatUrls.Members(id));
+        var made = await bo.SubmitOnAsync(ChatUrls.Bots(id), $"form[action='{ChatUrls.Bots(id)}']", new() { ["name"] = "Audit Bot" });
+        var revoked = await bo.Client.SubmitAsync(await bo.Client.GetAsync(ChatUrls.Bots(id)), [], "ul.bot-list form");
+        var log = await app.Services.GetRequiredService<AuditLog>().PageAsync();
+
+        Assert.NotNull(members.Document.QuerySelector($"a[href='{ChatUrls.Bots(id)}']"));
+        Assert.Equal(HttpStatusCode.OK, made.Status);
+        Assert.Equal(HttpStatusCode.OK, revoked.Status);
+        var entries = log.Where(e => e.SubjectName == "Audit Bot").Select(e => (e.Action, e.ActorId)).ToList();
+        Assert.Equal([(AuditActions.BotRevoked, (long?)bo.Id), (AuditActions.BotCreated, bo.Id)], entries);
     }
 
     [Theory]

@@ -19,18 +19,18 @@ public sealed class BotsApiController(ConversationCache cache, Bots bots, Public
     [ProducesResponseType<NewBotJson>(StatusCodes.Status201Created)]
     public async Task<ActionResult<NewBotJson>> Create(CreateBotRequest request) =>
         Answer(
-            await bots.CreateAsync(Membership, User.IsAdministrator(), request.Name),
+            await bots.CreateAsync(Membership, User, request.Name),
             made => Created((string?)null, new NewBotJson(made.Bot.Id, made.Bot.Name, WebhookUrl.For(origin, Request, made.Key))));
 
     [HttpGet("")]
     public async Task<ActionResult<IReadOnlyList<BotJson>>> List() =>
-        Answer(await bots.ListAsync(Membership, User.IsAdministrator()), list => Ok(list.Select(BotJson.From).ToList()));
+        Answer(await bots.ListAsync(Membership, User), list => Ok(list.Select(BotJson.From).ToList()));
 
     // Revoking is for good: the webhook answers 404 from then on, and the bot's messages stay.
     [HttpDelete("{botId:long}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> Revoke(long botId) =>
-        Answer(await bots.RevokeAsync(Membership, User.IsAdministrator(), botId), _ => NoContent());
+        Answer(await bots.RevokeAsync(Membership, User, botId), _ => NoContent());
 }
 
 // The webhook a bot posts through: JSON {"text": "..."} as Slack's and Mattermost's incoming webhooks take it, or the

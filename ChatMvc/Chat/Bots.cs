@@ -1,21 +1,25 @@
+using System.Security.Claims;
+using ChatMvc.Admin;
 using ChatMvc.Data;
 
 namespace ChatMvc.Chat;
 
 // A bot posts into one group through its webhook. Its group's owner makes and revokes it (administrators too, in
-// groups they belong to); the key is shown once, when it is made.
-public sealed class Bots(BotQueries bots, ConversationQueries conversations, ConversationManagement management)
+// groups they belong to, as the database says now, not as their sign-in did); the key is shown once, when it is
+// made. Making and revoking are in the audit log.
+public sealed class Bots(
+    BotQueries bots, ConversationQueries conversations, ConversationManagement management, AdminQueries admins, AuditLog audit)
 {
     public const int MaxNameLength = 50;
 
-    public async Task<Outcome<IReadOnlyList<Bot>>> ListAsync(Membership member, bool isAdministrator) =>
-        await RefusalAsync(member, isAdministrator) is { } refusal
+    public async Task<Outcome<IReadOnlyList<Bot>>> ListAsync(Membership member, ClaimsPrincipal actor) =>
+        await RefusalAsync(member) is { } refusal
             ? new Outcome<IReadOnlyList<Bot>>.Forbidden(refusal)
             : new Outcome<IReadOnlyList<Bot>>.Done(await bots.ListAsync(member.ConversationId));
 
-    public async Task<Outcome<NewBot>> CreateAsync(Membership member, bool isAdministrator, string? name)
+    public async Task<Outcome<NewBot>> CreateAsync(Membership member, ClaimsPrincipal actor, string? name)
     {
-        if (await RefusalAsync(member, isAdministrator) is { } refusal)
+        if (await RefusalAsync(member) is { } refusal)
         {
             return new Outcome<NewBot>.Forbidden(refusal);
         }
@@ -30,19 +34,24 @@ public sealed class Bots(BotQueries bots, ConversationQueries conversations, Con
         }
 
         var (bot, key) = await bots.CreateAsync(member.ConversationId, text, member.UserId);
+        await audit.RecordAsync(actor, AuditActions.BotCreated, bot.UserId, bot.Name, Where(member));
         return new NewBot(bot, key);
     }
 
-    public async Task<Outcome<Bot>> RevokeAsync(Membership member, bool isAdministrator, long botId)
+    public async Task<Outcome<Bot>> RevokeAsync(Membership member, ClaimsPrincipal actor, long botId)
     {
-        if (await RefusalAsync(member, isAdministrator) is { } refusal)
+        if (await RefusalAsync(member) is { } refusal)
         {
             return new Outcome<Bot>.Forbidden(refusal);
         }
 
-        return await bots.RevokeAsync(member.ConversationId, botId) is { } revoked
-            ? revoked
-            : new Outcome<Bot>.NotFound($"There is no bot {botId} in this group, or it was already revoked.");
+        if (await bots.RevokeAsync(member.ConversationId, botId) is not { } revoked)
+        {
+            return new Outcome<Bot>.NotFound($"There is no bot {botId} in this group, or it was already revoked.");
+        }
+
+        await audit.RecordAsync(actor, AuditActions.BotRevoked, revoked.UserId, revoked.Name, Where(member));
+        return revoked;
     }
 
     // Only a bot that may still post: null for a key that is unknown or revoked.
@@ -52,14 +61,16 @@ public sealed class Bots(BotQueries bots, ConversationQueries conversations, Con
     public Task<SendOutcome> PostAsync(Bot bot, string? text, string? clientMessageId, CancellationToken cancellationToken) =>
         management.SendAsync(bot.ConversationId, bot.UserId, text, clientMessageId, cancellationToken: cancellationToken);
 
-    private async Task<string?> RefusalAsync(Membership member, bool isAdministrator)
+    private static string Where(Membership member) => $"in conversation {member.ConversationId}";
+
+    private async Task<string?> RefusalAsync(Membership member)
     {
         if (member.IsOwner)
         {
             return null;
         }
 
-        if (isAdministrator && (await conversations.FindAsync(member.ConversationId))?.Kind == ConversationKind.Group)
+        if (await admins.IsActiveAdminAsync(member.UserId) && (await conversations.FindAsync(member.ConversationId))?.Kind == ConversationKind.Group)
         {
             return null;
         }

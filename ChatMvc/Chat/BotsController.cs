@@ -13,12 +13,12 @@ public sealed class BotsController(ConversationCache cache, Bots bots, Data.Conv
 
     [HttpGet("")]
     public async Task<IActionResult> Index() =>
-        await AnswerAsync(await bots.ListAsync(Membership, User.IsAdministrator()), list => PageAsync(list));
+        await AnswerAsync(await bots.ListAsync(Membership, User), list => PageAsync(list));
 
     [HttpPost("")]
     public async Task<IActionResult> Create(string? name)
     {
-        var outcome = await bots.CreateAsync(Membership, User.IsAdministrator(), name);
+        var outcome = await bots.CreateAsync(Membership, User, name);
         if (outcome is Outcome<NewBot>.Invalid invalid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -30,7 +30,7 @@ public sealed class BotsController(ConversationCache cache, Bots bots, Data.Conv
 
     [HttpPost("{botId:long}/revoke")]
     public async Task<IActionResult> Revoke(long botId) =>
-        Answer(await bots.RevokeAsync(Membership, User.IsAdministrator(), botId), _ => Redirect(ChatUrls.Bots(ConversationId)));
+        Answer(await bots.RevokeAsync(Membership, User, botId), _ => Redirect(ChatUrls.Bots(ConversationId)));
 
     private async Task<IActionResult> AnswerAsync<T>(Outcome<T> outcome, Func<T, Task<IActionResult>> done) =>
         outcome is Outcome<T>.Done(var value) ? await done(value) : Answer(outcome, _ => NotFound());
@@ -39,7 +39,7 @@ public sealed class BotsController(ConversationCache cache, Bots bots, Data.Conv
         IReadOnlyList<Bot>? list = null, NewBot? created = null, string? name = null, string? nameError = null)
     {
         var details = (await conversations.FindAsync(ConversationId))!;
-        list ??= ((Outcome<IReadOnlyList<Bot>>.Done)await bots.ListAsync(Membership, User.IsAdministrator())).Value;
+        list ??= ((Outcome<IReadOnlyList<Bot>>.Done)await bots.ListAsync(Membership, User)).Value;
         return View(PageView, new BotsPageModel
         {
             ConversationId = ConversationId,

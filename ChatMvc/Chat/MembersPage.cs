@@ -3,7 +3,7 @@ using ChatMvc.Data;
 namespace ChatMvc.Chat;
 
 // The members page, which the member list, the title and the invites each show again with their own message.
-public sealed class MembersPage(ConversationQueries conversations, PeopleQueries people, InviteQueries invites)
+public sealed class MembersPage(ConversationQueries conversations, PeopleQueries people, InviteQueries invites, AdminQueries admins)
 {
     public const string View = "~/Views/Members/Index.cshtml";
 
@@ -24,6 +24,8 @@ public sealed class MembersPage(ConversationQueries conversations, PeopleQueries
             Query = q,
             Candidates = candidates,
             Invites = isGroupOwner ? await invites.ListAsync(viewer.ConversationId) : [],
+            // The bots page's own rule (Bots): a group's owner, or an administrator as the database says now.
+            ManagesBots = details.Kind == ConversationKind.Group && (viewer.IsOwner || await admins.IsActiveAdminAsync(viewer.UserId)),
             Error = notes?.Error,
             TitleError = notes?.TitleError,
             NewInviteLink = notes?.NewInviteLink,

@@ -141,6 +141,9 @@ public sealed record MembersPageModel
 
     public IReadOnlyList<Invite> Invites { get; init; } = [];
 
+    // Whether the page links to the group's bots.
+    public bool ManagesBots { get; init; }
+
     public string? Error { get; init; }
 
     public string? TitleError { get; init; }
