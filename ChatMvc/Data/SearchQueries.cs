@@ -58,7 +58,7 @@ public sealed class SearchQueries(ChatDb db)
 
         if (filter.BeforeId is not null)
         {
-            conditions.Add("m.id < @beforeId");
+            conditions.Add($"{dialect.MessageSearchId} < @beforeId");
         }
 
         await using var connection = await db.OpenAsync();
@@ -74,7 +74,7 @@ public sealed class SearchQueries(ChatDb db)
             JOIN conversations c ON c.id = m.conversation_id
             {MessageQueries.MessageJoins}
             WHERE {string.Join(" AND ", conditions)}
-            ORDER BY m.id DESC
+            ORDER BY {dialect.MessageSearchId} DESC
             LIMIT @limit
             """,
             (message, extras) => new SearchRow(
