@@ -23,7 +23,7 @@ PASSWORD="Bench-password-1"
 RESULTS="$BENCH/results"
 mkdir -p "$RESULTS"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
-REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; files) echo files ;; *) echo latest ;; esac).txt"
+REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; files) echo files ;; search) echo search ;; *) echo latest ;; esac).txt"
 : >"$REPORT"
 
 log() { echo "bench: $*" >&2; }
@@ -170,7 +170,8 @@ bench_prepare() {
         [ "$u" = 1 ] && COOKIE="$cookie"
         printf '%s\t/conversations/1/poll?after=%s&v=0\n' "$cookie" "$SMALL" >>"$WORK/pollers.tsv"
         printf '%s\t/conversations/2/poll?after=%s&v=0\n' "$cookie" "$((SMALL + BIG))" >>"$WORK/pollers.tsv"
-        printf '%s\t%s\n' "$cookie" "$((2 + (u + 1) / 2))" >>"$WORK/senders.tsv"
+        # The third column names the other person of the pair, whom a send with a mention (@name) names.
+        printf '%s\t%s\tBench person %s\n' "$cookie" "$((2 + (u + 1) / 2))" "$((u % 2 == 1 ? u + 1 : u - 1))" >>"$WORK/senders.tsv"
     done
     LIST_COOKIE="$(sign_in "bench$LIST_USER@bench.test")"
 
@@ -220,6 +221,12 @@ quiet() {
         BUSY="$(busy_pct)"
     done
     [ "$BUSY" -le "$MAX_BUSY" ] || MAX_BUSY="$BUSY"
+}
+
+# median_run LINE...: the line with the median rps.
+median_run() {
+    printf '%s\n' "$@" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) print substr($i, 5) "\t" $0 }' |
+        sort -n | awk -v n="$#" 'NR == int((n + 1) / 2) { sub(/^[^\t]*\t/, ""); print }'
 }
 
 ROWS=()

@@ -14,9 +14,10 @@ using System.Text.RegularExpressions;
 //       since the start when the failed poll was sent:errors, for each second that had any, whichever
 //       round), for bench/run.sh's fault mode to count errors inside and outside a window) and
 //       slowest_by_second= (second sent:slowest answer in ms, for each second whose slowest took over 1 s).
-//   send     --base URL --sessions FILE --rate R --duration S
-//       R sends a second, spread over the sessions (each "cookie<TAB>conversation id"), open loop: a send's
-//       latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
+//   send     --base URL --sessions FILE --rate R --duration S [--mention 1]
+//       R sends a second, spread over the sessions (each "cookie<TAB>conversation id<TAB>a member's name"), open
+//       loop: a send's latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
+//       --mention 1 starts every message with "@" and the session's member name, so each send stores a mention.
 //   send-max --base URL --sessions FILE --concurrency C --duration S
 //       C senders back to back: the highest rate the app sustains.
 var command = args.Length > 0 ? args[0] : string.Empty;
@@ -329,8 +330,12 @@ internal static partial class Senders
     private static async Task<List<Sender>> SetUpAsync(Options options, int connections)
     {
         var senders = new List<Sender>();
-        foreach (var (cookie, conversation) in options.Sessions())
+        var mentions = options.Number("mention", 0) == 1;
+        foreach (var (cookie, target) in options.Sessions())
         {
+            var parts = target.Split('\t');
+            var conversation = parts[0];
+            var mention = mentions ? (parts.Length > 1 ? parts[1] : throw new InvalidOperationException("--mention 1 needs a member's name in the sessions file's third column.")) : null;
             var client = Http.Client(options.BaseUri, connections);
             using var page = await client.SendAsync(Http.Request(HttpMethod.Get, $"/conversations/{conversation}", cookie));
             var html = await page.Content.ReadAsStringAsync();
@@ -339,7 +344,7 @@ internal static partial class Senders
                 throw new InvalidOperationException($"The chat window of conversation {conversation} answered {(int)page.StatusCode} without a composer.");
             }
 
-            var sender = new Sender(client, cookie, conversation, token.Groups[1].Value);
+            var sender = new Sender(client, cookie, conversation, token.Groups[1].Value, mention);
             sender.Follow(html);
             senders.Add(sender);
         }
@@ -384,7 +389,7 @@ internal static partial class Senders
     private static partial Regex CounterField();
 
     // One person sending from one window: keeps the window's cursor as the app hands it back, as htmx does.
-    private sealed class Sender(HttpClient client, string cookie, string conversation, string token)
+    private sealed class Sender(HttpClient client, string cookie, string conversation, string token, string? mention)
     {
         private static long sequence;
         private long after;
@@ -411,7 +416,9 @@ internal static partial class Senders
             request.Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = token,
-                ["Body"] = $"Bench message {n}: the quick brown fox jumps over the lazy dog.",
+                ["Body"] = mention is null
+                    ? $"Bench message {n}: the quick brown fox jumps over the lazy dog."
+                    : $"@{mention} bench message {n}: the quick brown fox jumps over the lazy dog.",
                 ["ClientMessageId"] = Guid.NewGuid().ToString("N"),
                 ["After"] = Interlocked.Read(ref after).ToString(CultureInfo.InvariantCulture),
                 ["V"] = Interlocked.Read(ref counter).ToString(CultureInfo.InvariantCulture),
