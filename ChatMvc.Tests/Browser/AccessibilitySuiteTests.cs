@@ -233,6 +233,21 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await annPage.GetByRole(AriaRole.Button, new() { Name = "Create invite link" }).PressAsync("Enter");
         var inviteLink = await annPage.Locator("#new-invite-link").InputValueAsync();
         await AuditAsync(annPage, "group members and settings, with a new invite link", screenshot: "members");
+        await OpenAsync(annPage, $"/conversations/{group}/bots");
+        await annPage.GetByLabel("Name", new() { Exact = true }).FillAsync("Audit CI");
+        await annPage.GetByLabel("Name", new() { Exact = true }).PressAsync("Enter");
+        var webhook = await annPage.Locator("#new-webhook-url").InputValueAsync();
+        await AuditAsync(annPage, "group bots, with a new webhook address");
+        using (var hook = browser.App.CreateClient())
+        {
+            var posted = await hook.PostAsync(
+                new Uri(webhook).PathAndQuery, new StringContent("{\"text\": \"Build 42 passed\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        await OpenAsync(annPage, $"/conversations/{group}");
+        await Expect(annPage.GetByRole(AriaRole.Log).Locator(".message-bot-mark")).ToHaveCountAsync(1);
+        await AuditAsync(annPage, "group window with a bot's message");
         await OpenAsync(annPage, $"/conversations/{direct}/members");
         await AuditAsync(annPage, "direct conversation settings");
         await OpenAsync(annPage, $"/conversations/{group}/delete");

@@ -99,6 +99,14 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         },
         Page("POST /conversations/{conversationId}/invites/{inviteId}/revoke", "/conversations/{c}/invites/{i}/revoke", Login, 404, 403, 302),
 
+        // A group's bots: its owner's (and administrators').
+        Page("GET /conversations/{conversationId}/bots", "/conversations/{c}/bots", Login, 404, 403, 200),
+        Page("POST /conversations/{conversationId}/bots", "/conversations/{c}/bots", Login, 404, 403, 200) with
+        {
+            Form = (_, _, _) => new() { ["name"] = "Matrix CI" },
+        },
+        Page("POST /conversations/{conversationId}/bots/{botId:long}/revoke", "/conversations/{c}/bots/{bot}/revoke", Login, 404, 403, 302),
+
         // An invite link lets in whoever holds it; members are sent straight to the conversation.
         Page("GET /invites/{token}", "/invites/{t}", Login, 200, 302, 302),
         Page("POST /invites/{token}", "/invites/{t}", Login, 302, 302, 302),
@@ -193,6 +201,17 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Api("DELETE /api/v1/conversations/{id:long}/members/{userId:long}", "/api/v1/conversations/{c}/members/{target}", 401, 404, 403, 204),
         Api("POST /api/v1/conversations/{id:long}/invites", "/api/v1/conversations/{c}/invites", 401, 404, 403, 201),
         Api("POST /api/v1/invites/{token}/accept", "/api/v1/invites/{t}/accept", 401, 200, 200, 200),
+        Api("GET /api/v1/conversations/{id:long}/bots", "/api/v1/conversations/{c}/bots", 401, 404, 403, 200),
+        Api("POST /api/v1/conversations/{id:long}/bots", "/api/v1/conversations/{c}/bots", 401, 404, 403, 201) with
+        {
+            Json = (_, _, _) => new { name = "Matrix CI" },
+        },
+        Api("DELETE /api/v1/conversations/{id:long}/bots/{botId:long}", "/api/v1/conversations/{c}/bots/{bot}", 401, 404, 403, 204),
+        // A bot's webhook: the key in the address is the credential, whoever sends it.
+        Api("POST /hooks/{key}", "/hooks/{k}", 201, 201, 201, 201) with
+        {
+            Json = (_, _, _) => new { text = "Posted by the matrix's bot" },
+        },
         Api("GET /api/v1/images/{imageId:long}/{variant}", "/api/v1/images/{img}/thumb", 401, 404, 200, 200),
         Api("GET /api/v1/users", "/api/v1/users", 401, 200, 200, 200),
         Api("GET /api/v1/users/{id:long}", "/api/v1/users/{target}", 401, 200, 200, 200),
@@ -400,11 +419,12 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     public sealed record Row(string Route, string Url, int Anonymous, int Outsider, int Member, int Owner)
     {
-        private static readonly string[] GroupPlaceholders = ["{c}", "{m}", "{i}", "{t}", "{img}", "{pm}"];
+        private static readonly string[] GroupPlaceholders = ["{c}", "{m}", "{i}", "{t}", "{img}", "{pm}", "{k}"];
 
         public string Method => Route[..Route.IndexOf(' ', StringComparison.Ordinal)];
 
-        public bool IsApi => Url.StartsWith("/api/", StringComparison.Ordinal);
+        // Bots' webhooks answer as the API does (JSON in, problem+json out).
+        public bool IsApi => Url.StartsWith("/api/", StringComparison.Ordinal) || Url.StartsWith("/hooks/", StringComparison.Ordinal);
 
         public bool Htmx { get; init; }
 
@@ -426,7 +446,8 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
 
     // What each row starts from: a group the owner made with the member and a target (for removal) in it, the owner's
     // message and photo there, and an open invite.
-    public sealed record Group(long Id, long MessageId, long InviteId, string InviteToken, long ImageId, long PhotoMessageId, long FileId);
+    public sealed record Group(
+        long Id, long MessageId, long InviteId, string InviteToken, long ImageId, long PhotoMessageId, long FileId, long BotId, string BotKey);
 
     // The app, the people (registered once) and the owner's direct conversation with the member.
     public sealed class World : IAsyncLifetime
@@ -501,7 +522,11 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
             var inviteId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM invites WHERE conversation_id = @id", new { id });
             var imageId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM images WHERE conversation_id = @id", new { id });
             var fileId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM files WHERE conversation_id = @id", new { id });
-            return new Group(id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId, photoMessageId, fileId);
+            var bot = await (await SendAsync(Owner, HttpMethod.Post, $"/api/v1/conversations/{id}/bots", JsonContent.Create(new { name = "Matrix bot" })))
+                .JsonAsync(HttpStatusCode.Created);
+            var botKey = new Uri(bot.GetProperty("webhookUrl").GetString()!).Segments[^1];
+            return new Group(
+                id, messageId, inviteId, invite.GetProperty("token").GetString()!, imageId, photoMessageId, fileId, bot.GetProperty("id").GetInt64(), botKey);
         }
 
         // The group as its members see it: title, members, messages, invites and photos.
@@ -572,7 +597,9 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
                     .Replace("{t}", group.InviteToken, StringComparison.Ordinal)
                     .Replace("{img}", $"{group.ImageId}", StringComparison.Ordinal)
                     .Replace("{pm}", $"{group.PhotoMessageId}", StringComparison.Ordinal)
-                    .Replace("{file}", $"{group.FileId}", StringComparison.Ordinal);
+                    .Replace("{file}", $"{group.FileId}", StringComparison.Ordinal)
+                    .Replace("{bot}", $"{group.BotId}", StringComparison.Ordinal)
+                    .Replace("{k}", group.BotKey, StringComparison.Ordinal);
         }
 
         private MultipartFormDataContent Photo(string field)
