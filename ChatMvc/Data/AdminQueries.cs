@@ -32,18 +32,18 @@ public sealed class AdminQueries(ChatDb db)
             "SELECT COUNT(*) FROM users WHERE id = @userId AND is_admin = 1 AND deactivated_at IS NULL", new { userId }) == 1;
     }
 
-    // Active accounts first, then by name.
+    // People's accounts only: a bot (is_bot) is managed from its group, never here. Active accounts first, then by name.
     public async Task<IReadOnlyList<AccountRow>> ListAsync()
     {
         await using var connection = await db.OpenAsync();
         return (await connection.QueryAsync<AccountRow>(
-            $"{SelectAccounts} ORDER BY CASE WHEN deactivated_at IS NULL THEN 0 ELSE 1 END, display_name, id")).ToList();
+            $"{SelectAccounts} WHERE is_bot = 0 ORDER BY CASE WHEN deactivated_at IS NULL THEN 0 ELSE 1 END, display_name, id")).ToList();
     }
 
     public async Task<AccountRow?> FindAsync(long userId)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<AccountRow>($"{SelectAccounts} WHERE id = @userId", new { userId });
+        return await connection.QuerySingleOrDefaultAsync<AccountRow>($"{SelectAccounts} WHERE id = @userId AND is_bot = 0", new { userId });
     }
 
     public async Task<AdminChange> SetAdminAsync(long userId, bool isAdmin) =>
@@ -74,7 +74,7 @@ public sealed class AdminQueries(ChatDb db)
     {
         await using var connection = await db.OpenAsync();
         await using var dbLock = await db.Dialect.AcquireLockAsync(connection, LockName, LockWait);
-        var account = await connection.QuerySingleOrDefaultAsync<AccountRow>($"{SelectAccounts} WHERE id = @userId", new { userId });
+        var account = await connection.QuerySingleOrDefaultAsync<AccountRow>($"{SelectAccounts} WHERE id = @userId AND is_bot = 0", new { userId });
         if (account is null)
         {
             return AdminChange.NoSuchUser;
