@@ -39,6 +39,8 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Expect(seen).ToHaveAccessibleNameAsync($"👍 1 from {ann.Name}", new() { Timeout = 15_000 });
         await Expect(seen).ToHaveAttributeAsync("aria-pressed", "false");
 
+        // Back in Ann's window: with several pages open in one browser, focus is reported only for the one in front.
+        await page.BringToFrontAsync();
         await page.Keyboard.PressAsync("Space");
         await Expect(message.Locator("ul.reactions")).ToHaveCountAsync(0);
         await Expect(message.Locator("summary")).ToBeFocusedAsync();

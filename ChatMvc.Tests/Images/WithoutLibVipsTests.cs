@@ -44,7 +44,9 @@ public sealed class WithoutLibVipsTests : IDisposable
         var window = await annPages.SubmitAsync(await annPages.GetAsync($"/conversations/new?selected={bo.Id}"), [], "form.new-conversation");
         var id = ChatSteps.ConversationIdOf(window);
 
-        Assert.Null(window.Document.QuerySelector("#composer input[type=file]"));
+        // Photos need libvips; other files do not, so the composer keeps its file field and drops only the photo one.
+        Assert.Null(window.Document.QuerySelector("#composer input[name=Image]"));
+        Assert.NotNull(window.Document.QuerySelector("#composer input[type=file][name=File]"));
         Assert.Equal("Photos are off on this server.", window.Document.QuerySelector("#photos-off")?.TextContent);
         var profile = await annPages.GetAsync("/profile");
         Assert.Null(profile.Document.QuerySelector("input[type=file]"));
