@@ -190,7 +190,7 @@ bench_prepare() {
 # field LINE KEY: a value from a "RESULT key=value ..." line.
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
-calc() { python3 -c "import sys; print($1)"; }
+calc() { python3 -c "import sys; from math import inf; print($1)"; }
 
 check_status() {
     # check_status EXPECTED URL [curl args]: one request before a run, so a run never measures an error page.
