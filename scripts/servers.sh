@@ -8,13 +8,18 @@
 servers_log() { echo "servers: $*" >&2; }
 
 servers_free_ports() {
-    # Two distinct free TCP ports on 127.0.0.1 (both held open while choosing, so they differ).
+    # Two distinct free TCP ports on 127.0.0.1 (both held open while choosing, so they differ), below the kernel's
+    # ephemeral range: a port from there can be taken by any outgoing connection before the server binds it.
     python3 - <<'EOF'
-import socket
+import random, socket
 socks = []
-for _ in range(2):
+while len(socks) < 2:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
+    try:
+        s.bind(("127.0.0.1", random.randrange(10000, 32000)))
+    except OSError:
+        s.close()
+        continue
     socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 for s in socks:

@@ -144,12 +144,30 @@ public sealed class AppProcess : IDisposable
         return start;
     }
 
+    // A port below the kernel's ephemeral range (32768 and up by default): a port the kernel hands out for port 0
+    // is also what it hands every outgoing connection, and with other test runs busy on the machine one of those
+    // took it between choosing and binding ("address already in use"). Only another listener can take these.
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, 32_000);
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try another.
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+
+        throw new InvalidOperationException("No free port between 10000 and 32000 on 127.0.0.1.");
     }
 }

@@ -283,6 +283,7 @@ public abstract class MissedMessageMailTests<TApp>(TApp app) : IClassFixture<TAp
     {
         await using var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync();
         await connection.ExecuteAsync($"UPDATE users SET {column} = @at WHERE id = @id", new { at = Clock.ToUnixMs(utc), id = person.Id });
+        app.Services.GetRequiredService<Presence>().Forget(person.Id);
     }
 
     private async Task<long> ValueAsync(Participant person, string column)

@@ -98,12 +98,14 @@ public sealed class MissedMailQueries(ChatDb db)
     }
 
     // At most one write a minute per person: a visit is a visit whether it was a second or a minute ago.
+    public const long SeenResolutionMs = 60_000;
+
     public async Task SeenAsync(long userId, long now)
     {
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE users SET last_seen_at = @now WHERE id = @userId AND (last_seen_at IS NULL OR last_seen_at < @now - 60000)",
-            new { userId, now });
+            "UPDATE users SET last_seen_at = @now WHERE id = @userId AND (last_seen_at IS NULL OR last_seen_at < @now - @resolution)",
+            new { userId, now, resolution = SeenResolutionMs });
     }
 
     public async Task<bool> WantsMailAsync(long userId)

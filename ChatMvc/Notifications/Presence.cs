@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -8,7 +9,24 @@ namespace ChatMvc.Notifications;
 // database while the mark is under a minute old, and never made from the poll, which must stay free of SQL.
 public sealed class Presence(MissedMailQueries queries, TimeProvider time)
 {
-    public Task SeenAsync(long userId) => queries.SeenAsync(userId, time.GetUtcNow().ToUnixTimeMilliseconds());
+    // When this instance last wrote each person's mark. The database would skip a write under a minute old anyway;
+    // remembering it here saves the round trip, which was one of every page's statements (a person has one entry).
+    private readonly ConcurrentDictionary<long, long> written = new();
+
+    public async Task SeenAsync(long userId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (written.TryGetValue(userId, out var at) && at > now - MissedMailQueries.SeenResolutionMs)
+        {
+            return;
+        }
+
+        await queries.SeenAsync(userId, now);
+        written[userId] = now;
+    }
+
+    // For a mark changed outside a visit (set back by hand, or a restored database): the next visit writes again.
+    public void Forget(long userId) => written.TryRemove(userId, out _);
 }
 
 // Opening a page counts as a visit; the polls do not (an open tab is not a person reading, and a poll must not touch
