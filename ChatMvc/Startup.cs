@@ -77,11 +77,15 @@ public static class Startup
         services.AddPublicUrl(configuration);
         services.AddReverseProxy(configuration);
         services.AddChatCompression();
+
+        // Kestrel's connection limits, from the Kestrel:Limits section or the open-file limit (Health/ConnectionLimits.cs).
+        services.AddConnectionLimits(configuration, ConnectionLimits.OpenFileSoftLimit());
         return services;
     }
 
     public static WebApplication UseChat(this WebApplication app)
     {
+        app.LogConnectionLimits();
         app.UseTrustedForwardedHeaders();
         app.UseChatCompression();
         app.UseSecurityHeaders();

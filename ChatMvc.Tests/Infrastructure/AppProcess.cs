@@ -12,10 +12,19 @@ public sealed class AppProcess : IDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    public AppProcess(IReadOnlyDictionary<string, string> settings)
+    // openFileLimit: started under that open-file limit (soft and hard), as a server configured with a low one.
+    public AppProcess(IReadOnlyDictionary<string, string> settings, long? openFileLimit = null)
     {
         Port = FreePort();
         var start = StartInfo(settings, []);
+        if (openFileLimit is { } limit)
+        {
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, "--");
+            start.ArgumentList.Insert(0, $"--nofile={limit}:{limit}");
+            start.FileName = "prlimit";
+        }
+
         start.Environment["ASPNETCORE_URLS"] = BaseUrl;
         if (!settings.ContainsKey("App:PublicUrl"))
         {

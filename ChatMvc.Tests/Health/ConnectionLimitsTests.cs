@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ChatMvc.Health;
+using ChatMvc.Tests.Infrastructure;
+
+namespace ChatMvc.Tests.Health;
+
+// A connection flood must not take the process down: past Kestrel's limit connections are closed at once,
+// while the connections already admitted (and /healthz on them) go on being answered.
+public sealed class ConnectionLimitsTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("chatmvc-connections-").FullName;
+    private readonly List<AppProcess> apps = [];
+    private readonly List<Socket> sockets = [];
+
+    [Theory]
+    [InlineData(20000, 18976)]
+    [InlineData(65536, 64512)]
+    [InlineData(4096, 3072)]
+    [InlineData(1100, 550)]
+    [InlineData(1024, 512)]
+    [InlineData(256, 128)]
+    public void The_default_keeps_1024_descriptors_for_everything_else_and_at_least_half_of_a_small_limit(long openFiles, long connections)
+    {
+        Assert.Equal(connections, ConnectionLimits.DefaultFor(openFiles));
+    }
+
+    [Fact]
+    public void The_soft_open_file_limit_is_read_from_proc_self_limits()
+    {
+        string[] limits =
+        [
+            "Limit                     Soft Limit           Hard Limit           Units     ",
+            "Max processes             96362                96362                processes ",
+            "Max open files            20000                65536                files     ",
+        ];
+
+        Assert.Equal(20000, ConnectionLimits.ParseOpenFileSoftLimit(limits));
+        Assert.Null(ConnectionLimits.ParseOpenFileSoftLimit(["Max open files            unlimited            unlimited            files"]));
+        Assert.Null(ConnectionLimits.ParseOpenFileSoftLimit(["Max processes             96362                96362                processes"]));
+        Assert.Equal(ConnectionLimits.ParseOpenFileSoftLimit(File.ReadAllLines("/proc/self/limits")), ConnectionLimits.OpenFileSoftLimit());
+    }
+
+    [Fact]
+    public async Task Past_the_configured_limit_a_connection_is_closed_at_once_and_the_admitted_ones_are_still_answered()
+    {
+        var app = Start(new() { [ConnectionLimits.MaxConnectionsKey] = "4" });
+        await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await WaitForIdleConnectionsToCloseAsync(app);
+        Assert.Contains("Connections at once: at most 4 (Kestrel:Limits:MaxConcurrentConnections)", app.Output);
+
+        using var kept = KeepAliveClient(app);
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("200", await HealthOnNewSocketAsync(app));
+        }
+
+        Assert.Null(await HealthOnNewSocketAsync(app));
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+
+        // A place freed is a place taken by the next client.
+        sockets[0].Dispose();
+        sockets.RemoveAt(0);
+        Assert.Equal("200", await EventuallyAsync(() => HealthOnNewSocketAsync(app)));
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_limit_the_limit_follows_the_open_file_limit_and_a_flood_past_it_is_refused()
+    {
+        const long openFiles = 1100;
+        var admitted = ConnectionLimits.DefaultFor(openFiles);
+        var app = Start([], openFiles);
+        await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await WaitForIdleConnectionsToCloseAsync(app);
+        Assert.Contains($"Connections at once: at most {admitted} (from the open-file limit, {openFiles})", app.Output);
+
+        using var kept = KeepAliveClient(app);
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+        for (var i = 1; i < admitted; i++)
+        {
+            Assert.Equal("200", await HealthOnNewSocketAsync(app));
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Null(await HealthOnNewSocketAsync(app));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+    }
+
+    public void Dispose()
+    {
+        sockets.ForEach(s => s.Dispose());
+        apps.ForEach(a => a.Dispose());
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private AppProcess Start(Dictionary<string, string> settings, long? openFileLimit = null)
+    {
+        settings["Database:Provider"] = "Sqlite";
+        settings["ConnectionStrings:Chat"] = $"Data Source={Path.Combine(folder, "chat.db")}";
+        settings["Email:PickupDirectory"] = Path.Combine(folder, "mail");
+        settings["Storage:Path"] = Path.Combine(folder, "files");
+        var app = new AppProcess(settings, openFileLimit);
+        apps.Add(app);
+        return app;
+    }
+
+    // One client on one kept-alive connection: if it needed another, that one would be refused.
+    private static HttpClient KeepAliveClient(AppProcess app) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(app.BaseUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    // The health checks' own client closed its connection; Kestrel counts it until it sees the close.
+    private static async Task WaitForIdleConnectionsToCloseAsync(AppProcess app) => await Task.Delay(500);
+
+    // Opens a connection of its own, asks for /healthz and keeps the connection open: the status code, or null
+    // when the server closed the connection without answering.
+    private async Task<string?> HealthOnNewSocketAsync(AppProcess app)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, app.Port);
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        var head = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            while (!head.ToString().Contains("\r\n\r\n"))
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                if (read == 0)
+                {
+                    socket.Dispose();
+                    return null;
+                }
+
+                head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            socket.Dispose();
+            return null;
+        }
+
+        sockets.Add(socket);
+        return head.ToString().Split(' ')[1];
+    }
+
+    private static async Task<string?> EventuallyAsync(Func<Task<string?>> attempt)
+    {
+        for (var tries = 0; tries < 50; tries++)
+        {
+            if (await attempt() is { } status)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+}
