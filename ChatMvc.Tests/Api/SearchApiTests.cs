@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatMvc.Chat;
+using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Api;
 
@@ -152,6 +155,124 @@ public abstract class SearchApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await ann.SendAsync(id, "a fig near fig trees");
 
         Assert.Equal(["a fig near fig trees"], Bodies(await FindAsync(bo, "q=" + Uri.EscapeDataString(q))));
+    }
+
+    [Fact]
+    public async Task Several_words_find_only_messages_with_all_of_them_newest_first_whatever_their_order()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Words");
+        using var bo = await app.NewApiUserAsync("Bo Api Words");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        for (var i = 1; i <= 6; i++)
+        {
+            await ann.SendAsync(id, i % 2 == 0 ? $"tamarind chutney {i}" : $"tamarind alone {i}");
+        }
+
+        var pair = await FindAsync(bo, "q=chutney+TAMARIND&limit=2");
+        var older = await FindAsync(bo, $"q=tamarind+chutney&limit=2&cursor={pair.GetProperty("paging").GetProperty("next").GetInt64()}");
+
+        Assert.Equal(["tamarind chutney 6", "tamarind chutney 4"], Bodies(pair));
+        Assert.Equal(["tamarind chutney 2"], Bodies(older));
+        Assert.Equal(6, Bodies(await FindAsync(bo, "q=tamarind")).Count);
+        Assert.Empty(Bodies(await FindAsync(bo, "q=tamarind+chutney+nowhere")));
+    }
+
+    [Fact]
+    public async Task Case_and_accents_are_ignored_and_a_long_word_is_found_whole()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Accents");
+        using var bo = await app.NewApiUserAsync("Bo Api Accents");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        var token = "q" + new string('7', 45);
+        await ann.SendAsync(id, $"Crème brûlée, token {token}");
+
+        Assert.Equal([$"Crème brûlée, token {token}"], Bodies(await FindAsync(bo, "q=CREME+brulee")));
+        Assert.Equal([$"Crème brûlée, token {token}"], Bodies(await FindAsync(bo, "q=" + token)));
+    }
+
+    [Fact]
+    public async Task A_word_in_several_conversations_is_found_only_in_the_searchers_own()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Shared Word");
+        using var bo = await app.NewApiUserAsync("Bo Api Shared Word");
+        using var cy = await app.NewApiUserAsync("Cy Api Shared Word");
+        var secret = await ann.StartConversationAsync("Secret loquats", bo.Id);
+        var open = await ann.StartConversationAsync("Open loquats", cy.Id);
+        await ann.SendAsync(open, "loquat season opens");
+        for (var i = 0; i < 3; i++)
+        {
+            await ann.SendAsync(secret, $"loquat secret {i}");
+        }
+
+        var outsider = await FindAsync(cy, "q=loquat");
+        var byCursor = await FindAsync(cy, "q=loquat+season&cursor=999999999999");
+
+        Assert.Equal(["loquat season opens"], Bodies(outsider));
+        Assert.Equal(["loquat season opens"], Bodies(byCursor));
+        Assert.All(outsider.GetProperty("items").EnumerateArray(), i => Assert.Equal(open, i.GetProperty("conversationId").GetInt64()));
+        Assert.Equal(4, Bodies(await FindAsync(ann, "q=loquat")).Count);
+        Assert.Empty(Bodies(await FindAsync(cy, "q=loquat+secret")));
+    }
+
+    [Fact]
+    public async Task An_edit_replaces_the_words_kept_for_the_message_and_a_delete_removes_them_all()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Upkeep");
+        using var bo = await app.NewApiUserAsync("Bo Api Upkeep");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        var messageId = (await ann.SendAsync(id, "rambutan and lychee crate")).GetProperty("id").GetInt64();
+
+        using var edit = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/conversations/{id}/messages/{messageId}") { Content = JsonContent.Create(new { body = "rambutan and longan crate" }) };
+        await (await ann.Http.SendAsync(edit)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Empty(Bodies(await FindAsync(bo, "q=lychee")));
+        Assert.Empty(Bodies(await FindAsync(bo, "q=rambutan+lychee")));
+        Assert.Equal(["rambutan and longan crate"], Bodies(await FindAsync(bo, "q=longan+rambutan")));
+        if (app.Engine == Engine.MariaDb)
+        {
+            Assert.Equal(["and", "crate", "longan", "rambutan"], await IndexedWordsAsync(messageId));
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ann.Http.DeleteAsync($"/api/v1/conversations/{id}/messages/{messageId}")).StatusCode);
+
+        Assert.Empty(Bodies(await FindAsync(bo, "q=rambutan")));
+        Assert.Empty(Bodies(await FindAsync(bo, "q=longan")));
+        if (app.Engine == Engine.MariaDb)
+        {
+            Assert.Empty(await IndexedWordsAsync(messageId));
+        }
+    }
+
+    // A message stored without the app (from before the word index, a restore, a bulk load) is indexed when the app
+    // next starts: the start runs the migrations and, after them, indexes what the write path did not.
+    [Fact]
+    public async Task A_message_stored_without_the_app_is_found_after_the_next_start()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Api Restore");
+        using var bo = await app.NewApiUserAsync("Bo Api Restore");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        await ann.SendAsync(id, "sapodilla sent through the app");
+        await using (var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at) VALUES (@id, @sender, 'text', 'sapodilla restored from a dump', 1);
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at, deleted_at) VALUES (@id, @sender, 'text', NULL, 2, 3);
+                INSERT INTO messages (conversation_id, sender_id, kind, body, created_at) VALUES (@id, NULL, 'system', 'sapodilla joined', 4);
+                """,
+                new { id, sender = ann.Id });
+        }
+
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+
+        Assert.Equal(["sapodilla restored from a dump", "sapodilla sent through the app"], Bodies(await FindAsync(bo, "q=sapodilla")));
+        Assert.Equal(["sapodilla restored from a dump"], Bodies(await FindAsync(bo, "q=sapodilla+dump")));
+    }
+
+    private async Task<List<string>> IndexedWordsAsync(long messageId)
+    {
+        await using var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync();
+        return (await connection.QueryAsync<string>("SELECT word FROM message_words WHERE message_id = @messageId ORDER BY word", new { messageId })).ToList();
     }
 
     [Fact]

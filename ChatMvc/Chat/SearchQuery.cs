@@ -107,8 +107,12 @@ public sealed record SearchQuery(IReadOnlyList<string> Words, string? From, stri
         }
     }
 
+    // The second half of a surrogate pair goes with its first: a letter outside the Basic Multilingual Plane is one
+    // letter, not a letter cut in half.
     private static bool IsWordChar(string text, int i) =>
-        char.IsLetterOrDigit(text, i) || CharUnicodeInfo.GetUnicodeCategory(text, i) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+        char.IsLowSurrogate(text[i]) && i > 0 && char.IsHighSurrogate(text[i - 1])
+            ? IsWordChar(text, i - 1)
+            : char.IsLetterOrDigit(text, i) || CharUnicodeInfo.GetUnicodeCategory(text, i) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 
     private static string Example(string filter) => filter switch
     {

@@ -152,12 +152,15 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
                     """),
                 new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, replyToId, fileId, now, everyone = mentions.Everyone }, transaction);
             await InsertMentionsAsync(connection, transaction, id, mentions);
-            await connection.ExecuteAsync("""
+            // The search's words ride in this command: no round trip of their own.
+            var words = IndexWords(kind, body);
+            await connection.ExecuteAsync($"""
                 UPDATE conversations SET last_message_id = @id, last_activity_at = @now WHERE id = @conversationId;
                 UPDATE conversation_members SET hidden = 0 WHERE conversation_id = @conversationId AND hidden = 1;
                 UPDATE conversation_members SET last_read_message_id = @id
                 WHERE conversation_id = @conversationId AND user_id = @senderId AND last_read_message_id < @id;
-                """, new { id, now, conversationId, senderId }, transaction);
+                {(words.Count > 0 ? MessageWords.InsertSql : string.Empty)}
+                """, new { id, now, conversationId, senderId, words = MessageWords.Json(words) }, transaction);
             await transaction.CommitAsync();
         }
         catch (DbException e) when (clientMessageId is not null && db.Dialect.IsUniqueViolation(e))
@@ -221,12 +224,22 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
             return null;
         }
 
-        await connection.ExecuteAsync("DELETE FROM message_mentions WHERE message_id = @messageId", new { messageId }, transaction);
+        // An edit's words replace the old ones and a delete's (body NULL) remove them, in the same transaction.
+        await connection.ExecuteAsync(
+            $"""
+            DELETE FROM message_mentions WHERE message_id = @id;
+            {(db.Dialect.KeepsMessageWords ? MessageWords.ReplaceSql : string.Empty)}
+            """,
+            new { id = messageId, conversationId, words = MessageWords.Json(IndexWords(MessageKind.Text, body)) }, transaction);
         await InsertMentionsAsync(connection, transaction, messageId, mentions);
         await transaction.CommitAsync();
         var message = await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @messageId", new { messageId });
         return (await ReactionQueries.AttachAsync(connection, [message]))[0];
     }
+
+    // The words message_words keeps for a message, where the engine has no full-text index of its own.
+    private IReadOnlyList<string> IndexWords(string kind, string? body) =>
+        db.Dialect.KeepsMessageWords && kind == MessageKind.Text ? MessageWords.Of(body) : [];
 
     private static async Task InsertMentionsAsync(DbConnection connection, DbTransaction transaction, long messageId, ResolvedMentions mentions)
     {

@@ -91,6 +91,12 @@ public sealed partial class Migrator(ChatDb db, ILogger<Migrator> logger)
             dbLock.Complete();
         }
 
+        // Outside the lock: the backfill locks the messages it indexes, so instances starting together share the work.
+        if (db.Dialect.KeepsMessageWords && files.Any(file => file.Version == MessageWords.MigrationVersion))
+        {
+            await MessageWords.BackfillAsync(connection, logger, cancellationToken);
+        }
+
         return applied;
     }
 

@@ -19,20 +19,21 @@ public sealed record SearchRow(MessageView Message, string ConversationTitle, st
 public sealed class SearchQueries(ChatDb db)
 {
     // Only conversations the searcher is a member of, and only text that is neither deleted nor a system notice:
-    // the membership join is what keeps other people's conversations out, whatever the filters say.
+    // the membership join in the engine's hits query is what keeps other people's conversations out, whatever the
+    // filters say.
     public async Task<IReadOnlyList<SearchRow>> FindAsync(long userId, MessageSearchFilter filter)
     {
         var dialect = db.Dialect;
-        var match = dialect.MessageSearchMatch(filter.Words);
-        if (match.Length == 0)
+        await using var connection = await db.OpenAsync();
+        var terms = await dialect.MessageSearchTermsAsync(connection, filter.Words);
+        if (terms.Count == 0)
         {
-            // Nothing the engine indexes (only words too short for InnoDB's index): nothing can match.
+            // Nothing the index holds (only single letters, or a word no message has): nothing can match.
             return [];
         }
 
         var conditions = new List<string>
         {
-            dialect.MessageSearchCondition,
             "m.kind = 'text'",
             "m.deleted_at IS NULL",
         };
@@ -61,37 +62,41 @@ public sealed class SearchQueries(ChatDb db)
             conditions.Add($"{dialect.MessageSearchId} < @beforeId");
         }
 
-        await using var connection = await db.OpenAsync();
+        var parameters = new DynamicParameters(new
+        {
+            userId,
+            conversationIds = filter.ConversationIds,
+            senderIds = filter.SenderIds,
+            beforeMs = filter.BeforeMs,
+            afterMs = filter.AfterMs,
+            beforeId = filter.BeforeId,
+            limit = filter.Limit,
+        });
+        for (var i = 0; i < terms.Count; i++)
+        {
+            parameters.Add($"term{i}", terms[i]);
+        }
+
+        // The page of matches is found first, on the index alone; the message, its conversation and the rest are
+        // read for that page only.
         var rows = await connection.QueryAsync<MessageView, SearchRowExtras, SearchRow>(
             $"""
             {MessageQueries.MessageColumns(dialect)},
                    c.kind AS conversation_kind, c.title AS conversation_title,
                    (SELECT ou.display_name FROM conversation_members o JOIN users ou ON ou.id = o.user_id
                      WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,
-                   {dialect.MessageSearchMarkedBody} AS marked_body
-            FROM {dialect.MessageSearchSource}
-            JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = @userId
+                   hits.marked_body
+            FROM ({dialect.MessageSearchHits(terms.Count, conditions)}) hits
+            JOIN messages m ON m.id = hits.message_id
             JOIN conversations c ON c.id = m.conversation_id
             {MessageQueries.MessageJoins}
-            WHERE {string.Join(" AND ", conditions)}
-            ORDER BY {dialect.MessageSearchId} DESC
-            LIMIT @limit
+            ORDER BY m.id DESC
             """,
             (message, extras) => new SearchRow(
                 message,
                 new ConversationSummary { Kind = extras.ConversationKind, Title = extras.ConversationTitle, OtherMemberName = extras.OtherMemberName }.DisplayTitle,
                 extras.MarkedBody),
-            new
-            {
-                userId,
-                match,
-                conversationIds = filter.ConversationIds,
-                senderIds = filter.SenderIds,
-                beforeMs = filter.BeforeMs,
-                afterMs = filter.AfterMs,
-                beforeId = filter.BeforeId,
-                limit = filter.Limit,
-            },
+            parameters,
             splitOn: "conversation_kind");
         var hits = rows.ToList();
         var messages = await ReactionQueries.AttachAsync(connection, hits.Select(hit => hit.Message).ToList());

@@ -43,20 +43,21 @@ public abstract class SqlDialect
     // True when the error is a unique-key violation, i.e. another request stored the same row first.
     public abstract bool IsUniqueViolation(DbException error);
 
-    // Message search: the tables to read (messages as m), the condition matching @match, the body with its matching
-    // words between \u0002 and \u0003 (null where the engine cannot say), and @match built from plain words, each
-    // quoted so that no character a person types acts as search syntax. Every word must occur.
-    public abstract string MessageSearchSource { get; }
+    // Message search. MessageSearchTermsAsync turns the words typed into the engine's terms, bound as @term0, @term1,
+    // ...; none when nothing can match. MessageSearchHits(terms, conditions) is a query of the searcher's (@userId)
+    // matching messages as message_id and marked_body (the body with its matching words between \u0002 and \u0003,
+    // or NULL where the engine cannot say), newest first, at most @limit, narrowed by conditions on messages m. Every
+    // term must occur, and no character a person types acts as search syntax.
+    public abstract Task<IReadOnlyList<string>> MessageSearchTermsAsync(DbConnection connection, IReadOnlyList<string> words);
 
-    public abstract string MessageSearchCondition { get; }
-
-    public abstract string MessageSearchMarkedBody { get; }
-
-    public abstract string MessageSearchMatch(IEnumerable<string> words);
+    public abstract string MessageSearchHits(int terms, IEnumerable<string> conditions);
 
     // The message id as the search source orders it: newest first, and "older than the cursor", must be said in the
     // index's own terms for it to stop after a page instead of sorting every match.
     public abstract string MessageSearchId { get; }
+
+    // True where sends, edits and deletes keep message_words, the word index the search reads.
+    public abstract bool KeepsMessageWords { get; }
 
     // The values of a group joined by a separator (a single character that people's text cannot hold).
     public abstract string GroupConcat(string expression, char separator);
@@ -106,24 +107,28 @@ public sealed class MySqlDialect : SqlDialect
     public override bool IsUniqueViolation(DbException error) =>
         error is MySql.Data.MySqlClient.MySqlException { Number: 1062 };
 
-    public override string MessageSearchSource => "messages m";
+    // The rarest term's rows are read newest first (the primary key is (word, message_id)) and each is kept when the
+    // searcher is in its conversation and the other terms have a row for the same message; the read stops at @limit.
+    // STRAIGHT_JOIN keeps that order: the optimizer would otherwise start from the membership and sort every match.
+    public override string MessageSearchHits(int terms, IEnumerable<string> conditions) => $"""
+        SELECT w0.message_id, NULL AS marked_body
+        FROM message_words w0
+        STRAIGHT_JOIN conversation_members cm ON cm.conversation_id = w0.conversation_id AND cm.user_id = @userId
+        {string.Concat(Enumerable.Range(1, terms - 1).Select(i => $"STRAIGHT_JOIN message_words w{i} ON w{i}.word = @term{i} AND w{i}.message_id = w0.message_id\n"))}STRAIGHT_JOIN messages m ON m.id = w0.message_id
+        WHERE {string.Join(" AND ", conditions.Prepend("w0.word = @term0"))}
+        ORDER BY w0.message_id DESC
+        LIMIT @limit
+        """;
 
-    public override string MessageSearchCondition => "MATCH (m.body) AGAINST (@match IN BOOLEAN MODE)";
+    public override string MessageSearchId => "w0.message_id";
 
-    public override string MessageSearchMarkedBody => "NULL";
+    public override bool KeepsMessageWords => true;
 
-    public override string MessageSearchId => "m.id";
-
-    // Boolean mode has no escape character: a word keeps only its runs of letters and digits, as a required phrase
-    // (+"NEAR plum" for NEAR(plum)), which is how InnoDB tokenizes the text it indexes. Runs shorter than InnoDB's
-    // default innodb_ft_min_token_size are left out: they are not in the index, and requiring one finds nothing.
-    public override string MessageSearchMatch(IEnumerable<string> words) =>
-        string.Join(' ', words
-            .Select(word => string.Join(' ', Chat.SearchQuery.WordRuns(word).Where(r => r.Length >= InnoDbMinWordLength).Select(r => word.Substring(r.Start, r.Length))))
-            .Where(phrase => phrase.Length > 0)
-            .Select(phrase => "+\"" + phrase + "\""));
-
-    private const int InnoDbMinWordLength = 3;
+    public override async Task<IReadOnlyList<string>> MessageSearchTermsAsync(DbConnection connection, IReadOnlyList<string> words)
+    {
+        var terms = MessageWords.OfSearch(words);
+        return terms.Count < 2 ? terms : await MessageWords.RarestFirstAsync(connection, terms);
+    }
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -167,19 +172,26 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(DbException error) =>
         error is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 
-    public override string MessageSearchSource => "messages_fts JOIN messages m ON m.id = messages_fts.rowid";
-
-    public override string MessageSearchCondition => "messages_fts MATCH @match";
-
-    public override string MessageSearchMarkedBody => "highlight(messages_fts, 0, char(2), char(3))";
-
     // FTS5 walks its rowids backwards and stops at the LIMIT; ordered by m.id it would sort every match (1,000,000
     // messages: half a second for a common word, against a millisecond).
+    public override string MessageSearchHits(int terms, IEnumerable<string> conditions) => $"""
+        SELECT messages_fts.rowid AS message_id, highlight(messages_fts, 0, char(2), char(3)) AS marked_body
+        FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+        JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = @userId
+        WHERE {string.Join(" AND ", conditions.Prepend("messages_fts MATCH @term0"))}
+        ORDER BY messages_fts.rowid DESC
+        LIMIT @limit
+        """;
+
     public override string MessageSearchId => "messages_fts.rowid";
 
-    // An FTS5 string in double quotes is a phrase of whatever the tokenizer finds in it; a quote inside is doubled.
-    public override string MessageSearchMatch(IEnumerable<string> words) =>
-        string.Join(' ', words.Select(word => "\"" + word.Replace("\"", "\"\"") + "\""));
+    // FTS5 triggers keep messages_fts in the same transaction as the write (migration 0006).
+    public override bool KeepsMessageWords => false;
+
+    // One FTS5 query: a string in double quotes is a phrase of whatever the tokenizer finds in it; a quote inside is
+    // doubled.
+    public override Task<IReadOnlyList<string>> MessageSearchTermsAsync(DbConnection connection, IReadOnlyList<string> words) =>
+        Task.FromResult<IReadOnlyList<string>>([string.Join(' ', words.Select(word => "\"" + word.Replace("\"", "\"\"") + "\""))]);
 }
 
 public sealed class DatabaseLock(Func<bool, Task> release) : IAsyncDisposable

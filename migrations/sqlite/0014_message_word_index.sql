@@ -1,0 +1,2 @@
+-- MySQL/MariaDB gets a word index of its own in 0014 (message_words). SQLite keeps the FTS5 index of 0006, which
+-- already reads its matches newest first and stops at the page: nothing changes here.
