@@ -13,7 +13,7 @@ public static class CacheServiceCollectionExtensions
             var redis = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
             return string.IsNullOrWhiteSpace(redis.Configuration)
                 ? new MemoryCacheStore(sp.GetRequiredService<TimeProvider>())
-                : new RedisCacheStore(redis, sp.GetRequiredService<ILogger<RedisCacheStore>>());
+                : new RedisCacheStore(redis, sp.GetRequiredService<ILogger<RedisCacheStore>>(), sp.GetRequiredService<TimeProvider>());
         });
         return services;
     }

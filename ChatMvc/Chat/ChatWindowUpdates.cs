@@ -10,7 +10,7 @@ public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries me
         long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null, ConversationHead? knownHead = null)
     {
         var head = knownHead ?? await cache.HeadAsync(conversationId);
-        if (head.LastMessageId <= after && head.ChangeCounter == changeCounter && nextClientMessageId is null)
+        if (head.IsSeenFrom(after, changeCounter) && nextClientMessageId is null)
         {
             return null;
         }

@@ -36,8 +36,9 @@ public sealed class ConversationController(
         return View(await windows.OpenAsync(details, Viewer, unreadAfter) with { ReplyTo = repliedTo });
     }
 
-    // The hot path: an idle poll is answered 204 from the cache without touching the database.
+    // The hot path: an idle poll is answered 204 before MVC (IdlePolls); this renders what changed.
     [HttpGet("poll")]
+    [IdlePoll(IdlePollKind.Conversation)]
     public async Task<IActionResult> Poll(long after, long v)
     {
         var update = await updates.SinceAsync(ConversationId, CurrentUserId, after, v, knownHead: CachedHead);

@@ -22,8 +22,10 @@ public sealed class ConversationsController(
         return View(new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version));
     }
 
-    // Polled by the list: 204 from the cache while none of the user's conversations changed.
+    // Polled by the list: 204 from the cache while none of the user's conversations changed (given before MVC by
+    // IdlePolls; this answers the polls that find a change, and any IdlePolls left to it).
     [HttpGet("/conversations/poll")]
+    [IdlePoll(IdlePollKind.ConversationList)]
     public async Task<IActionResult> Poll(long v, long? current)
     {
         var version = await cache.InboxVersionAsync(CurrentUserId);

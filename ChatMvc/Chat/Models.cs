@@ -201,6 +201,9 @@ public readonly record struct ConversationHead(long LastMessageId, long ChangeCo
 {
     public override string ToString() => $"{LastMessageId}:{ChangeCounter}";
 
+    // A window whose cursor is (after, changeCounter) has everything up to this head.
+    public bool IsSeenFrom(long after, long changeCounter) => LastMessageId <= after && ChangeCounter == changeCounter;
+
     public static ConversationHead? Parse(string? value)
     {
         var parts = value?.Split(':');

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using ChatMvc.Caching;
+using ChatMvc.Chat;
+using ChatMvc.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace ChatMvc.Tests.Chat;
+
+// Two app instances on one MariaDB and one Redis (of this test's own, so it can count its commands and restart it),
+// each answering idle polls from its local copies of the hot keys (LocalCopies).
+public sealed class IdlePollAcrossInstancesTests : IDisposable
+{
+    // The chat window's poll interval (Show.cshtml: every 2500ms).
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2500);
+
+    private readonly RedisProcess redis = new();
+    private readonly Instance first;
+    private readonly Instance second;
+    private ConnectionMultiplexer? admin;
+
+    public IdlePollAcrossInstancesTests()
+    {
+        redis.Start();
+        first = new Instance(redis.Configuration, database: null);
+        second = new Instance(redis.Configuration, first);
+    }
+
+    [Fact]
+    public async Task A_message_sent_on_one_instance_reaches_a_poller_on_the_other_within_one_poll_interval_and_idle_polls_ask_redis_nothing()
+    {
+        using var ann = await first.NewPersonAsync("Ann First");
+        using var bo = await second.NewPersonAsync("Bo Second");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "Before");
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        var (after, v) = ChatSteps.CursorOf((await bo.OpenAsync(id)).Document);
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, after, v)).Status);
+
+        var reads = await RedisReadsAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, after, v)).Status);
+        }
+
+        Assert.Equal(reads, await RedisReadsAsync());
+
+        await ann.SendAsync(id, "From the first instance");
+        var (poll, waited) = await PollUntilChangedAsync(bo, id, after, v);
+
+        Assert.Equal(HttpStatusCode.OK, poll.Status);
+        Assert.Equal(["From the first instance"], ChatSteps.MessageTexts(poll.Fragment));
+        Assert.True(waited < PollInterval, $"The message reached the other instance after {waited.TotalMilliseconds} ms.");
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, poll.After, poll.V)).Status);
+    }
+
+    [Fact]
+    public async Task A_member_removed_on_one_instance_gets_404_at_once_from_the_other()
+    {
+        using var ann = await first.NewPersonAsync("Ann Owner");
+        using var bo = await second.NewPersonAsync("Bo Removed");
+        using var cy = await second.NewPersonAsync("Cy Stays");
+        var id = await ann.StartConversationAsync("Shortlived", bo, cy);
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        var (after, v) = ChatSteps.CursorOf((await bo.OpenAsync(id)).Document);
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, after, v)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, after, v)).Status);
+
+        await ann.SubmitOnAsync(ChatUrls.Members(id), $"#member-{bo.Id} form");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await bo.PollAsync(id, after, v)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await bo.Client.GetAsync(ChatUrls.Conversation(id))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await cy.PollAsync(id, after, v)).Status);
+    }
+
+    [Fact]
+    public async Task When_redis_restarts_no_instance_serves_a_copy_from_before_and_messages_keep_arriving()
+    {
+        using var ann = await first.NewPersonAsync("Ann Restart");
+        using var bo = await second.NewPersonAsync("Bo Restart");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "Before the restart");
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        var (after, v) = ChatSteps.CursorOf((await bo.OpenAsync(id)).Document);
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, after, v)).Status);
+
+        redis.Stop();
+        await ann.SendAsync(id, "While Redis is down");
+        var (during, waited) = await PollUntilChangedAsync(bo, id, after, v);
+        Assert.Equal(["While Redis is down"], ChatSteps.MessageTexts(during.Fragment));
+        Assert.True(waited < PollInterval, $"The message sent while Redis was down reached the other instance after {waited.TotalMilliseconds} ms.");
+
+        redis.Start();
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        // The old cursor again: a copy kept from before the restart would answer 204.
+        var again = await bo.PollAsync(id, after, v);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(["While Redis is down"], ChatSteps.MessageTexts(again.Fragment));
+
+        await ann.SendAsync(id, "After the restart");
+        var (next, waitedAfter) = await PollUntilChangedAsync(bo, id, again.After, again.V);
+        Assert.Equal(["After the restart"], ChatSteps.MessageTexts(next.Fragment));
+        Assert.True(waitedAfter < PollInterval, $"The message sent after the restart reached the other instance after {waitedAfter.TotalMilliseconds} ms.");
+        Assert.Equal(HttpStatusCode.NoContent, (await bo.PollAsync(id, next.After, next.V)).Status);
+        Assert.True(LocalCopiesOf(second).Count > 0, "The second instance keeps copies again once its subscription answers.");
+    }
+
+    private static async Task<(PollResult Poll, TimeSpan Waited)> PollUntilChangedAsync(Participant person, long id, long after, long v)
+    {
+        var clock = Stopwatch.StartNew();
+        var poll = await person.PollAsync(id, after, v);
+        while (poll.Status == HttpStatusCode.NoContent && clock.Elapsed < PollInterval * 4)
+        {
+            await Task.Delay(50);
+            poll = await person.PollAsync(id, after, v);
+        }
+
+        return (poll, clock.Elapsed);
+    }
+
+    private static LocalCopies LocalCopiesOf(Instance app) => ((RedisCacheStore)app.Services.GetRequiredService<ICacheStore>()).LocalCopies;
+
+    // Until the instance's probe has come back through its subscription (up to 15 s; a restarted Redis is
+    // reconnected to within a few seconds).
+    private static async Task ListeningAsync(Instance app)
+    {
+        var copies = LocalCopiesOf(app);
+        var clock = Stopwatch.StartNew();
+        while (!copies.IsListening)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The instance never heard its own probe through Redis.");
+            await Task.Delay(50);
+        }
+    }
+
+    // Every read command Redis has run (the stores read with GET, MGET and MULTI/EXEC around LRANGE).
+    // One connection for every count, with no tie-breaker key: a new connection would GET it and count itself.
+    private async Task<long> RedisReadsAsync()
+    {
+        admin ??= await ConnectionMultiplexer.ConnectAsync($"{redis.Configuration},allowAdmin=true,tiebreaker=");
+        var stats = (await admin.GetServer(redis.Configuration).InfoAsync("commandstats")).SelectMany(group => group);
+        return stats
+            .Where(stat => stat.Key is "cmdstat_get" or "cmdstat_mget" or "cmdstat_lrange" or "cmdstat_exec")
+            .Sum(stat => long.Parse(stat.Value.Split(',')[0]["calls=".Length..]));
+    }
+
+    public void Dispose()
+    {
+        admin?.Dispose();
+        second.Dispose();
+        first.Dispose();
+        redis.Dispose();
+    }
+
+    // Shares the first instance's database and cache prefix; its own database, made by the base class, stays empty.
+    private sealed class Instance(string redisConfiguration, Instance? database) : ChatAppFactory(Engine.MariaDb)
+    {
+        private readonly Instance? shared = database;
+
+        protected override string? RedisConfiguration => redisConfiguration;
+
+        protected override string ConnectionString => shared?.ConnectionString ?? base.ConnectionString;
+
+        private string Prefix => shared?.Prefix ?? RedisInstanceName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
+                new Dictionary<string, string?> { ["Redis:InstanceName"] = Prefix }));
+        }
+    }
+}
