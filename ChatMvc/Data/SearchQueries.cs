@@ -87,8 +87,8 @@ public sealed class SearchQueries(ChatDb db)
                      WHERE o.conversation_id = c.id AND o.user_id <> @userId ORDER BY o.joined_at LIMIT 1) AS other_member_name,
                    hits.marked_body
             FROM ({dialect.MessageSearchHits(terms.Count, conditions)}) hits
-            JOIN messages m ON m.id = hits.message_id
-            JOIN conversations c ON c.id = m.conversation_id
+            {dialect.OrderedJoin} messages m ON m.id = hits.message_id
+            {dialect.OrderedJoin} conversations c ON c.id = m.conversation_id
             {MessageQueries.MessageJoins}
             ORDER BY m.id DESC
             """,

@@ -56,6 +56,9 @@ public abstract class SqlDialect
     // index's own terms for it to stop after a page instead of sorting every match.
     public abstract string MessageSearchId { get; }
 
+    // A join that reads the left side first: a page of 20 ids must drive the lookups, not a scan of a small table.
+    public abstract string OrderedJoin { get; }
+
     // True where sends, edits and deletes keep message_words, the word index the search reads.
     public abstract bool KeepsMessageWords { get; }
 
@@ -110,10 +113,11 @@ public sealed class MySqlDialect : SqlDialect
     // The rarest term's rows are read newest first (the primary key is (word, message_id)) and each is kept when the
     // searcher is in its conversation and the other terms have a row for the same message; the read stops at @limit.
     // STRAIGHT_JOIN keeps that order: the optimizer would otherwise start from the membership and sort every match.
+    // The membership is one primary-key probe per row; by the user_id index it would read all their memberships.
     public override string MessageSearchHits(int terms, IEnumerable<string> conditions) => $"""
         SELECT w0.message_id, NULL AS marked_body
         FROM message_words w0
-        STRAIGHT_JOIN conversation_members cm ON cm.conversation_id = w0.conversation_id AND cm.user_id = @userId
+        STRAIGHT_JOIN conversation_members cm {UseIndex("PRIMARY")} ON cm.conversation_id = w0.conversation_id AND cm.user_id = @userId
         {string.Concat(Enumerable.Range(1, terms - 1).Select(i => $"STRAIGHT_JOIN message_words w{i} ON w{i}.word = @term{i} AND w{i}.message_id = w0.message_id\n"))}STRAIGHT_JOIN messages m ON m.id = w0.message_id
         WHERE {string.Join(" AND ", conditions.Prepend("w0.word = @term0"))}
         ORDER BY w0.message_id DESC
@@ -123,6 +127,8 @@ public sealed class MySqlDialect : SqlDialect
     public override string MessageSearchId => "w0.message_id";
 
     public override bool KeepsMessageWords => true;
+
+    public override string OrderedJoin => "STRAIGHT_JOIN";
 
     public override async Task<IReadOnlyList<string>> MessageSearchTermsAsync(DbConnection connection, IReadOnlyList<string> words)
     {
@@ -187,6 +193,8 @@ public sealed class SqliteDialect : SqlDialect
 
     // FTS5 triggers keep messages_fts in the same transaction as the write (migration 0006).
     public override bool KeepsMessageWords => false;
+
+    public override string OrderedJoin => "JOIN";
 
     // One FTS5 query: a string in double quotes is a phrase of whatever the tokenizer finds in it; a quote inside is
     // doubled.
