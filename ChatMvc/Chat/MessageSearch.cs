@@ -98,7 +98,7 @@ public sealed class MessageSearch(SearchQueries search, ConversationQueries conv
         return new SearchResults(query, hits, limit, rows.Count > limit ? hits[^1].Message.Id : null);
     }
 
-    // Where the engine cannot mark what matched (InnoDB), the words equal to a searched word are marked, ignoring
+    // Where the engine cannot mark what matched (MySQL), the words equal to a searched word are marked, ignoring
     // case and accents as the index does.
     private static string Mark(string body, IReadOnlyList<string> words)
     {

@@ -16,7 +16,7 @@ public static class MessageWords
     // The migration that creates message_words; the backfill runs once it is applied.
     public const int MigrationVersion = 14;
 
-    // Single letters are left out as InnoDB's index left out words under three letters: they find nearly everything.
+    // Single letters are left out (InnoDB FULLTEXT left out words under three): each finds nearly every message.
     public const int MinLength = 2;
 
     // Longer runs (hashes, pasted tokens) are cut, in the index and in the search alike.
