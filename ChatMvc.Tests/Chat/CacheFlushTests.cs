@@ -4,7 +4,7 @@ using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 using StackExchange.Redis;
 
 namespace ChatMvc.Tests.Chat;

@@ -1,5 +1,5 @@
 using ChatMvc.Data;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace ChatMvc.Tests.Infrastructure;
 
@@ -62,8 +62,7 @@ public sealed class TestDatabase : IDisposable
         using var connection = new MySqlConnection(TestServers.MySql);
         connection.Open();
         using var command = connection.CreateCommand();
-        // MySql.Data 8.0.16 cannot read MariaDB's utf8mb3 metadata without this (as in ChatDb).
-        command.CommandText = "SET character_set_results=utf8mb4; " + sql;
+        command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 }

@@ -15,7 +15,7 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     // Who a message mentions travels with it (and with it into the cache): ids for the API and the notices, names as
     // typed for the highlight. A primary-key read per message.
     internal static string MessageColumns(SqlDialect dialect) => $"""
-        SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id, u.is_bot AS sender_is_bot,
+        {dialect.BeforeGroupConcat}SELECT m.id, m.conversation_id, m.sender_id, u.display_name AS sender_name, u.avatar_image_id AS sender_avatar_image_id, u.is_bot AS sender_is_bot,
                CASE WHEN u.deactivated_at IS NULL THEN 0 ELSE 1 END AS sender_deactivated,
                m.kind, m.body, m.image_id, m.image_alt, t.width AS thumb_width, t.height AS thumb_height,
                d.width AS image_width, d.height AS image_height,
@@ -130,47 +130,78 @@ public sealed class MessageQueries(ChatDb db, TimeProvider time)
     {
         mentions ??= ResolvedMentions.None;
         await using var connection = await db.OpenAsync();
-        if (clientMessageId is not null && await FindByClientIdAsync(connection, conversationId, senderId, clientMessageId) is { } earlier)
-        {
-            return (earlier, false);
-        }
-
         var now = Clock.ToUnixMs(time.GetUtcNow());
-        long id;
+        var values = new DynamicParameters(new
+        {
+            conversationId,
+            senderId,
+            kind,
+            body,
+            clientMessageId,
+            imageId,
+            imageAlt,
+            replyToId,
+            fileId,
+            now,
+            everyone = mentions.Everyone,
+        });
+
+        // Four round trips: begin, insert, the rest with the re-read, commit. A retry of a stored client message id is
+        // found by its unique key failing the insert rather than by a lookup before every send.
         try
         {
             await using var transaction = await connection.BeginTransactionAsync();
             // The conversation row is locked first. Otherwise two sends to one conversation each take a shared lock
             // on it (the messages foreign key check), both then wait to update it, and MariaDB kills one as a
             // deadlock: bench/run.sh saw one send in five fail that way at 200 a second.
-            await connection.ExecuteAsync(
-                "UPDATE conversations SET last_activity_at = @now WHERE id = @conversationId", new { now, conversationId }, transaction);
-            id = await connection.ExecuteScalarAsync<long>(
-                db.Dialect.InsertReturningId("""
+            var id = await connection.ExecuteScalarAsync<long>(
+                "UPDATE conversations SET last_activity_at = @now WHERE id = @conversationId;\n" + db.Dialect.InsertReturningId("""
                     INSERT INTO messages (conversation_id, sender_id, kind, body, client_message_id, image_id, image_alt, reply_to_id, file_id, created_at, mentions_everyone)
                     VALUES (@conversationId, @senderId, @kind, @body, @clientMessageId, @imageId, @imageAlt, @replyToId, @fileId, @now, @everyone)
                     """),
-                new { conversationId, senderId, kind, body, clientMessageId, imageId, imageAlt, replyToId, fileId, now, everyone = mentions.Everyone }, transaction);
-            await InsertMentionsAsync(connection, transaction, id, mentions);
-            // The search's words ride in this command: no round trip of their own.
+                values, transaction);
+            values.Add("id", id);
+            // The search's words ride in this batch too: no round trip of their own.
             var words = IndexWords(kind, body);
-            await connection.ExecuteAsync($"""
+            values.Add("words", MessageWords.Json(words));
+            var message = await connection.QuerySingleAsync<MessageView>(
+                $"""
+                {MentionInserts(mentions, values)}
                 UPDATE conversations SET last_message_id = @id, last_activity_at = @now WHERE id = @conversationId;
                 UPDATE conversation_members SET hidden = 0 WHERE conversation_id = @conversationId AND hidden = 1;
                 UPDATE conversation_members SET last_read_message_id = @id
                 WHERE conversation_id = @conversationId AND user_id = @senderId AND last_read_message_id < @id;
                 {(words.Count > 0 ? MessageWords.InsertSql : string.Empty)}
-                """, new { id, now, conversationId, senderId, words = MessageWords.Json(words) }, transaction);
+                {SelectMessages} WHERE m.id = @id;
+                """,
+                values, transaction);
             await transaction.CommitAsync();
+            return (message, true);
         }
         catch (DbException e) when (clientMessageId is not null && db.Dialect.IsUniqueViolation(e))
         {
             return (await FindByClientIdAsync(connection, conversationId, senderId, clientMessageId)
                 ?? throw new InvalidOperationException("Message vanished.", e), false);
         }
+    }
 
-        var message = await connection.QuerySingleAsync<MessageView>($"{SelectMessages} WHERE m.id = @id", new { id });
-        return (message, true);
+    // The mentions of a new message as one INSERT in the send's batch (its parameters added to values).
+    private static string MentionInserts(ResolvedMentions mentions, DynamicParameters values)
+    {
+        if (mentions.People.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var rows = new List<string>(mentions.People.Count);
+        for (var i = 0; i < mentions.People.Count; i++)
+        {
+            values.Add($"mentioned{i}", mentions.People[i].UserId);
+            values.Add($"written{i}", mentions.People[i].Written);
+            rows.Add($"(@id, @mentioned{i}, @written{i})");
+        }
+
+        return $"INSERT INTO message_mentions (message_id, user_id, written) VALUES {string.Join(", ", rows)};";
     }
 
     public async Task<MessageView?> FindAsync(long conversationId, long messageId)

@@ -64,6 +64,9 @@ public abstract class SqlDialect
 
     // The values of a group joined by a separator (a single character that people's text cannot hold).
     public abstract string GroupConcat(string expression, char separator);
+
+    // Put before a statement that uses GroupConcat, in the same command (no round trip of its own).
+    public abstract string BeforeGroupConcat { get; }
 }
 
 public sealed class MySqlDialect : SqlDialect
@@ -85,6 +88,10 @@ public sealed class MySqlDialect : SqlDialect
     public override string UseIndex(string index) => $"FORCE INDEX ({index})";
 
     public override string GroupConcat(string expression, char separator) => $"GROUP_CONCAT({expression} SEPARATOR '{separator}')";
+
+    // MySQL 8's default GROUP_CONCAT limit (1,024 bytes; MariaDB's is 1 MB) would cut short the ids an @everyone in a
+    // large group mentions. Set per statement because a pooled connection is reset to the defaults between uses.
+    public override string BeforeGroupConcat => "SET SESSION group_concat_max_len = 1048576;\n";
 
     public override async Task<DatabaseLock> AcquireLockAsync(DbConnection connection, string name, TimeSpan timeout)
     {
@@ -108,7 +115,7 @@ public sealed class MySqlDialect : SqlDialect
         """;
 
     public override bool IsUniqueViolation(DbException error) =>
-        error is MySql.Data.MySqlClient.MySqlException { Number: 1062 };
+        error is MySqlConnector.MySqlException { ErrorCode: MySqlConnector.MySqlErrorCode.DuplicateKeyEntry };
 
     // The rarest term's rows are read newest first (the primary key is (word, message_id)) and each is kept when the
     // searcher is in its conversation and the other terms have a row for the same message; the read stops at @limit.
@@ -156,6 +163,8 @@ public sealed class SqliteDialect : SqlDialect
     public override string UseIndex(string index) => string.Empty;
 
     public override string GroupConcat(string expression, char separator) => $"group_concat({expression}, '{separator}')";
+
+    public override string BeforeGroupConcat => string.Empty;
 
     // SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock, waiting up to the
     // busy timeout. It is issued as plain SQL so later commands on the connection need no transaction object.
