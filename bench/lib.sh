@@ -23,7 +23,7 @@ PASSWORD="Bench-password-1"
 RESULTS="$BENCH/results"
 mkdir -p "$RESULTS"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatmvc-bench.XXXXXX")"
-REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; fault) echo fault ;; files) echo files ;; search) echo search ;; *) echo latest ;; esac).txt"
+REPORT="$RESULTS/$(case "$MODE" in smoke) echo smoke ;; clients) echo clients ;; fault) echo fault ;; files) echo files ;; search) echo search ;; *) echo latest ;; esac).txt"
 : >"$REPORT"
 
 log() { echo "bench: $*" >&2; }
@@ -144,7 +144,11 @@ bench_prepare() {
     trap 'exit 143' TERM
 
     install_missing
-    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    # Each client connection is a descriptor in the app and one in bench/LoadGen. Only root with CAP_SYS_RESOURCE
+    # can raise the hard limit, so take the hard limit (`ulimit -n 65536` fails where it is lower) and say what it is.
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    OPEN_FILES="$(ulimit -n)"
+    log "open-file limit: $OPEN_FILES (hard limit $(ulimit -Hn))"
 
     log "building Release"
     dotnet build "$ROOT/ChatMvc/ChatMvc.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||

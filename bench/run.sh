@@ -2,9 +2,11 @@
 # The benchmarks of the polling design (docs/performance.md says what they show).
 #
 #   bash bench/run.sh           the full run: 10,000- and 1,000,000-message conversations, 5 s wrk runs,
-#                               1,000 and 5,000 simulated clients (about 5 minutes here, up to 10 when it
-#                               waits for other work on the machine to stop)
+#                               1,000 and 5,000 simulated clients, then the many-clients rows in 3 rounds
+#                               (about 12 minutes here, up to 20 when it waits for other work to stop)
 #   bash bench/run.sh --smoke   the CI smoke: small seed, 2 s runs, 1,000 clients (about 2 minutes)
+#   bash bench/run.sh --clients the many-clients rows alone (small seed): 20,000 clients polling every 3 s and a
+#                               connection flood past the app's limit, 5 rounds in turns (about 10 minutes quiet)
 #   bash bench/run.sh --redis-restart
 #                               the fault run, bench/redis-restart.sh (not part of CI)
 #   add --serve                 to stop after seeding and keep everything running for a look by hand
@@ -23,7 +25,8 @@ for arg in "$@"; do
         --smoke) MODE=smoke ;;
         --serve) SERVE=1 ;;
         --redis-restart) MODE=fault ;;
-        *) echo "usage: bash bench/run.sh [--smoke | --redis-restart] [--serve]" >&2; exit 64 ;;
+        --clients) MODE=clients ;;
+        *) echo "usage: bash bench/run.sh [--smoke | --clients | --redis-restart] [--serve]" >&2; exit 64 ;;
     esac
 done
 
@@ -34,11 +37,23 @@ elif [ "$MODE" = smoke ]; then
     SMALL=10000 BIG=100000 SIGNED=8 WRK_SECONDS=2 WARM_SECONDS=1 ROUNDS=1
     CLIENT_RUNS=(1000) CLIENT_SECONDS=3 SEND_SECONDS=3 SEND_MAX_SECONDS=3 PHOTO_RUNS=2
     QUIET_BUDGET=0
+    MANY_ROUNDS=0
+elif [ "$MODE" = clients ]; then
+    SMALL=10000 BIG=100000 SIGNED=50 WRK_SECONDS=2 WARM_SECONDS=1 ROUNDS=1
+    CLIENT_RUNS=() CLIENT_SECONDS=20 SEND_SECONDS=3 SEND_MAX_SECONDS=3 PHOTO_RUNS=2
+    QUIET_BUDGET=120
+    MANY_ROUNDS=5
 else
     SMALL=10000 BIG=1000000 SIGNED=50 WRK_SECONDS=5 WARM_SECONDS=2 ROUNDS=3
     CLIENT_RUNS=(1000 5000) CLIENT_SECONDS=30 SEND_SECONDS=20 SEND_MAX_SECONDS=10 PHOTO_RUNS=10
     QUIET_BUDGET=240
+    MANY_ROUNDS=3
 fi
+# The many-clients rows (h): issue 20's 20,000 clients, and a flood of this many connections past the app's limit.
+MANY_CLIENTS=20000
+FLOOD_EXTRA=2000
+# Clients per bench/LoadGen process: each connection is one of its descriptors too.
+CLIENTS_PER_LOADGEN=9000
 WRK_THREADS=2
 WRK_CONNECTIONS=64
 SEND_RATE=200
@@ -89,6 +104,153 @@ photo_bench() {
     [ -n "$PHOTO_MS" ] && [ -n "$PHOTO_PEAK_MB" ] || die "could not read bench/ImageBench's output"
 }
 
+
+# h. Many clients. pollers_run CLIENTS SESSIONS: CLIENTS clients, each on its own connection, polling every 3 s
+# for CLIENT_SECONDS after one unmeasured round, spread over as many bench/LoadGen processes as their open-file
+# limit needs. Sets RUN to one RESULT line: the processes' counts summed, p50/p99 over all their polls,
+# sql= (statements during the run), cpu_pct= (the app's CPU over the run, % of one core), cpu_us= (per poll)
+# and rss_mb= (the app's largest VmRSS sampled every 0.5 s).
+pollers_run() {
+    local clients="$1" sessions="$2" procs per n i pid before after cpu_before cpu_after started line
+    local pids=() files=()
+    procs=$(((clients + CLIENTS_PER_LOADGEN - 1) / CLIENTS_PER_LOADGEN))
+    per=$(((clients + procs - 1) / procs))
+    (while kill -0 "$APP_PID" 2>/dev/null; do rss_kb VmRSS; sleep 0.5; done) >"$WORK/rss.txt" &
+    SAMPLER_PID=$!
+    before="$(questions)"
+    cpu_before="$(app_cpu)"
+    started=$SECONDS
+    for ((i = 1; i <= procs; i++)); do
+        n=$((i < procs ? per : clients - per * (procs - 1)))
+        rm -f "$WORK/latencies.$i"
+        dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$sessions" --clients "$n" --interval 3 \
+            --duration "$CLIENT_SECONDS" --latencies "$WORK/latencies.$i" >"$WORK/loadgen.$i" 2>&1 &
+        pids+=($!)
+        files+=("$WORK/latencies.$i")
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || { cat "$WORK"/loadgen.* >&2; die "the pollers did not run"; }; done
+    cpu_after="$(app_cpu)"
+    after="$(questions)"
+    servers_stop_one "$SAMPLER_PID"
+    SAMPLER_PID=""
+    RUN="RESULT clients=$clients processes=$procs"
+    for key in requests errors clients_clean clients_refused; do
+        n=0
+        for ((i = 1; i <= procs; i++)); do
+            line="$(grep '^RESULT' "$WORK/loadgen.$i")"
+            n=$((n + $(field "$line" "$key")))
+        done
+        RUN="$RUN $key=$n"
+    done
+    RUN="$RUN $(python3 - "${files[@]}" <<'PY'
+import math, sys
+values = sorted(float(v) for f in sys.argv[1:] for v in open(f) if v.strip())
+def pct(p):
+    return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))] if values else 0
+print(f"p50_ms={pct(50):.2f} p99_ms={pct(99):.2f} max_ms={(values[-1] if values else 0):.0f}")
+PY
+)"
+    n="$(field "$RUN" requests)"
+    RUN="$RUN sql=$((after - before - QUESTIONS_OVERHEAD))"
+    RUN="$RUN cpu_pct=$(((cpu_after - cpu_before) * 100 / $(getconf CLK_TCK) / (SECONDS - started > 0 ? SECONDS - started : 1)))"
+    RUN="$RUN cpu_us=$(((cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (n > 0 ? n : 1)))"
+    RUN="$RUN rss_mb=$(($(sort -n "$WORK/rss.txt" | tail -n 1) / 1024)) first_error=\"$(grep -ho 'first_error=.*' "$WORK"/loadgen.* | head -n 1 | cut -c13-90)\""
+}
+
+# settle: after a run, wait (at most 60 s) until the app has closed the run's connections, so the next run starts
+# with every place free.
+settle() {
+    local waited=0
+    while [ "$(find "/proc/$APP_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -gt $((FDS_AT_REST + 200)) ] && [ "$waited" -lt 60 ]; do
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
+
+# The app says at startup how many connections it takes at once (ChatMvc/Health/ConnectionLimits.cs).
+app_connection_limit() { sed -n 's/.*Connections at once: at most \([0-9]*\) .*/\1/p' "$RESULTS/app.log" | head -n 1; }
+
+# h. 20,000 clients polling every 3 s, as many as the open-file limit lets one app hold, and a flood of
+# connections past the app's limit, in turns for MANY_ROUNDS rounds; each figure is the median round's.
+many_clients() {
+    local limit clients flood round health_pid health alive after_status i
+    local runs=() floods=() spreads=""
+    limit="$(app_connection_limit)"
+    [ -n "$limit" ] || die "the app did not say its connection limit"
+    # The app holds at most its limit; leave room for the health poller and the bench's own requests.
+    clients=$MANY_CLIENTS
+    [ "$clients" -le $((limit - 500)) ] || clients=$(((limit - 500) / 1000 * 1000))
+    flood=$((limit + FLOOD_EXTRA))
+    printf 'x=1\t/healthz\n' >"$WORK/health.tsv"
+    FDS_AT_REST="$(find "/proc/$APP_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+    say "  many clients: the app takes $limit connections at once (open-file limit $OPEN_FILES); $clients clients, then a flood of $flood"
+    for ((round = 1; round <= MANY_ROUNDS; round++)); do
+        settle
+        quiet
+        pollers_run "$clients" "$WORK/pollers.tsv"
+        say "  $clients clients every 3 s, round $round: ${RUN#RESULT } busy_before=$BUSY%"
+        [ "$(field "$RUN" errors)" = 0 ] && [ "$(field "$RUN" sql)" = 0 ] || BROKEN=1
+        runs+=("$RUN rps=$(field "$RUN" p99_ms)")
+        settle
+        quiet
+        # One admitted connection asks /healthz every second through the flood.
+        dotnet "$LOADGEN" pollers --base "$BASE" --sessions "$WORK/health.tsv" --clients 1 --interval 1 --warmup 1 \
+            --duration $((CLIENT_SECONDS + 6)) >"$WORK/health.txt" 2>&1 &
+        health_pid=$!
+        sleep 2
+        pollers_run "$flood" "$WORK/pollers.tsv"
+        wait "$health_pid" || die "the health poller did not run"
+        health="$(grep '^RESULT' "$WORK/health.txt")"
+        alive=no
+        kill -0 "$APP_PID" 2>/dev/null && alive=yes
+        # A new connection is admitted once the app has closed the flood's: /healthz within 30 s of that.
+        settle
+        after_status=000
+        for ((i = 0; i < 30 && after_status != 200; i++)); do
+            after_status="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$BASE/healthz" || true)"
+            [ "$after_status" = 200 ] || sleep 1
+        done
+        RUN="$RUN alive=$alive health_polls=$(field "$health" requests) health_errors=$(field "$health" errors) healthz_after=$after_status"
+        say "  flood of $flood connections, round $round: ${RUN#RESULT } busy_before=$BUSY%"
+        [ "$alive" = yes ] || { BROKEN=1; break; }
+        [ "$(field "$RUN" health_errors)" = 0 ] && [ "$after_status" = 200 ] || BROKEN=1
+        floods+=("$RUN rps=$(field "$RUN" p99_ms)")
+    done
+    [ "${#floods[@]}" = "$MANY_ROUNDS" ] || { row "h. connection flood" "the app died: see $RESULTS/app.log" "never a crash" FAIL; return; }
+    spread() { printf '%s\n' "$@" | sed -n 's/.* p99_ms=\([^ ]*\).*/\1/p' | sort -n | awk '{ v[NR] = $1 } END { printf "%s to %s", v[1], v[NR] }'; }
+    local many flooded
+    many="$(median_run "${runs[@]}")"
+    flooded="$(median_run "${floods[@]}")"
+    local rss_max=0 run
+    for run in "${runs[@]}"; do [ "$(field "$run" rss_mb)" -gt "$rss_max" ] && rss_max="$(field "$run" rss_mb)"; done
+    if [ "$clients" -lt "$MANY_CLIENTS" ]; then
+        row "h. $MANY_CLIENTS clients polling every 3 s" "not run: the open-file limit $OPEN_FILES lets the app take $limit connections" \
+            "p99 < 50 ms, 0 errors, < 1 GB" FAIL
+    fi
+    row "h. $clients clients polling every 3 s" "p50 $(field "$many" p50_ms) ms, p99 $(field "$many" p99_ms) ms ($(spread "${runs[@]}") in $MANY_ROUNDS rounds), $(field "$many" errors) errors, $(field "$many" requests) polls, $(field "$many" sql) SQL" \
+        "p99 < 50 ms, 0 errors" "$(verdict "$(field "$many" p99_ms) < 50 and $(field "$many" errors) == 0")"
+    row "h. app with $clients clients" "at most $rss_max MB resident; CPU $(field "$many" cpu_pct) % of one core, $(field "$many" cpu_us) us per poll" \
+        "< 1 GB" "$(verdict "$rss_max < 1024")"
+    row "h. flood: $flood connections, limit $limit" "the app answered throughout ($(field "$flooded" health_polls) /healthz on a kept connection, $(field "$flooded" health_errors) failed); $(field "$flooded" clients_refused) clients refused, $(field "$flooded" clients_clean) admitted" \
+        "never a crash" "$(verdict "'$(field "$flooded" alive)' == 'yes' and $(field "$flooded" health_errors) == 0 and '$(field "$flooded" healthz_after)' == '200'")"
+    row "h. flood: the admitted pollers" "p50 $(field "$flooded" p50_ms) ms, p99 $(field "$flooded" p99_ms) ms ($(spread "${floods[@]}")), $(field "$flooded" requests) polls, peak $(field "$flooded" rss_mb) MB" \
+        "p99 < 50 ms" "$(verdict "$(field "$flooded" p99_ms) < 50")"
+}
+
+finish() {
+    {
+        print_table
+        if [ "$MAX_BUSY" -ge 20 ]; then
+            echo "Warning: other work kept the machine up to $MAX_BUSY % busy just before some runs (busy_before above);" \
+                "their figures are low. Run again on a quiet machine."
+        fi
+    } | tee -a "$REPORT"
+
+    if [ "$BROKEN" != 0 ]; then
+        die "something is broken (failed requests or SQL during polls): see $REPORT"
+    fi
+}
+
 # --- the run ----------------------------------------------------------------------------------------
 
 bench_prepare
@@ -110,6 +272,13 @@ RSS_REST_KB="$(rss_kb VmRSS)"
 
 poll_path="/conversations/1/poll?after=$SMALL&v=0"
 check_status 204 "$BASE/bench/bare"
+if [ "$MODE" = clients ]; then
+    check_status 204 "$BASE$poll_path" -H "Cookie: $COOKIE" -H "HX-Request: true"
+    check_status 204 "$BASE/conversations/2/poll?after=$((SMALL + BIG))&v=0" -H "Cookie: $COOKIE" -H "HX-Request: true"
+    many_clients
+    finish
+    exit 0
+fi
 check_status 204 "$BASE/bench/auth" -H "Cookie: $COOKIE"
 check_status 204 "$BASE$poll_path" -H "Cookie: $COOKIE" -H "HX-Request: true"
 check_status 200 "$BASE/conversations/1" -H "Cookie: $COOKIE"
@@ -231,14 +400,5 @@ row "g. 12 MP photo, both variants" "median $PHOTO_MS ms one at a time (${PHOTO_
 RSS_PEAK_KB="$(rss_kb VmHWM)"
 row "g. app memory" "$((RSS_REST_KB / 1024)) MB at rest, $((RSS_LOAD_KB / 1024)) MB with the most clients, peak $((RSS_PEAK_KB / 1024)) MB" "none in issue 8" info
 
-{
-    print_table
-    if [ "$MAX_BUSY" -ge 20 ]; then
-        echo "Warning: other work kept the machine up to $MAX_BUSY % busy just before some runs (busy_before above);" \
-            "their figures are low. Run again on a quiet machine."
-    fi
-} | tee -a "$REPORT"
-
-if [ "$BROKEN" != 0 ]; then
-    die "something is broken (failed requests or SQL during polls): see $REPORT"
-fi
+if [ "$MANY_ROUNDS" -gt 0 ]; then many_clients; else row "h. $MANY_CLIENTS clients, connection flood" "not run in the smoke (bash bench/run.sh --clients)" "never a crash" info; fi
+finish

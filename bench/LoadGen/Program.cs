@@ -14,6 +14,10 @@ using System.Text.RegularExpressions;
 //       since the start when the failed poll was sent:errors, for each second that had any, whichever
 //       round), for bench/run.sh's fault mode to count errors inside and outside a window) and
 //       slowest_by_second= (second sent:slowest answer in ms, for each second whose slowest took over 1 s).
+//       Every run counts clients_clean= (clients none of whose measured polls failed) and clients_refused= (clients
+//       all of whose measured polls failed: in a flood, those the app turned away). --latencies FILE writes each
+//       measured poll's latency in ms, one a line, so runs of several processes can be combined (one process
+//       holds at most as many connections as its open-file limit).
 //   send     --base URL --sessions FILE --rate R --duration S [--mention 1]
 //       R sends a second, spread over the sessions (each "cookie<TAB>conversation id<TAB>a member's name"), open
 //       loop: a send's latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
@@ -58,6 +62,8 @@ internal sealed class Options
 
         return new Options(values);
     }
+
+    public bool Has(string name) => values.ContainsKey(name);
 
     public string Text(string name) =>
         values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
@@ -119,6 +125,14 @@ internal sealed class Recorder
         return firstError is null ? line : $"{line} first_error=\"{firstError.Replace('"', '\'')}\"";
     }
 
+    public void WriteLatencies(string path)
+    {
+        lock (gate)
+        {
+            File.WriteAllLines(path, latencies.Select(ms => ms.ToString("0.###", CultureInfo.InvariantCulture)));
+        }
+    }
+
     private static double Percentile(double[] sorted, double percent) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
@@ -171,6 +185,7 @@ internal static class Pollers
         var startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var errorsBySecond = new long[(int)measureUntil.TotalSeconds + 30];
         var slowestBySecond = new long[errorsBySecond.Length];
+        long clean = 0, refused = 0;
 
         var clients = Enumerable.Range(0, count).Select(i => PollAsync(i)).ToList();
         await Task.WhenAll(clients);
@@ -182,6 +197,8 @@ internal static class Pollers
             ("status_204", statuses[204]),
             ("status_200", statuses[200]),
             ("other_statuses", string.Join(',', others) is { Length: > 0 } o ? o : "none"),
+            ("clients_clean", clean),
+            ("clients_refused", refused),
         };
         if (timeline)
         {
@@ -190,6 +207,11 @@ internal static class Pollers
             fields.Add(("errors_by_second", string.Join(',', seconds) is { Length: > 0 } t ? t : "none"));
             var slow = slowestBySecond.Select((ms, second) => (ms, second)).Where(e => e.ms > 1000).Select(e => $"{e.second}:{e.ms}");
             fields.Add(("slowest_by_second", string.Join(',', slow) is { Length: > 0 } w ? w : "none"));
+        }
+
+        if (options.Has("latencies"))
+        {
+            recorder.WriteLatencies(options.Text("latencies"));
         }
 
         return recorder.Summary(duration.TotalSeconds, [.. fields]);
@@ -220,6 +242,7 @@ internal static class Pollers
             var (cookie, path) = sessions[index % sessions.Count];
             using var client = Http.Client(options.BaseUri);
             var phase = interval * Random.Shared.NextDouble();
+            int polled = 0, failed = 0;
             for (var due = phase; due < measureUntil; due += interval)
             {
                 var wait = due - clock.Elapsed;
@@ -230,6 +253,7 @@ internal static class Pollers
 
                 var measured = due >= measureFrom;
                 var started = clock.Elapsed;
+                polled += measured ? 1 : 0;
                 try
                 {
                     using var response = await client.SendAsync(Http.Request(HttpMethod.Get, path, cookie));
@@ -252,12 +276,23 @@ internal static class Pollers
                     else
                     {
                         Failed($"HTTP {status} for {path}", started);
+                        failed += measured ? 1 : 0;
                     }
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
                 {
                     Failed(e.Message, started);
+                    failed += measured ? 1 : 0;
                 }
+            }
+
+            if (failed == 0)
+            {
+                Interlocked.Increment(ref clean);
+            }
+            else if (failed == polled)
+            {
+                Interlocked.Increment(ref refused);
             }
         }
     }
