@@ -96,9 +96,29 @@
     // control of the new copy rather than losing it to the top of the page; a menu that was open stays open.
     var swappedMessage = null;
     var messageControls = "summary, a[href], button, textarea, input";
+    // The message whose editor is on its way: a poll that replaced it meanwhile would leave the editor to arrive for a
+    // copy no longer in the page, and the Edit click would do nothing.
+    var openingEditor = null;
+    function editorRequest(event) {
+        var elt = event.detail.elt;
+        var article = elt && elt.matches && elt.matches("a[data-hx-get$='/edit']") ? elt.closest("article.message") : null;
+        return article ? article.id : null;
+    }
+    document.addEventListener("htmx:beforeRequest", function (event) {
+        openingEditor = editorRequest(event) || openingEditor;
+    });
+    document.addEventListener("htmx:afterRequest", function (event) {
+        if (editorRequest(event)) {
+            openingEditor = null;
+        }
+    });
     document.addEventListener("htmx:oobBeforeSwap", function (event) {
         var target = event.detail.target;
         if (!target || !target.id) {
+            return;
+        }
+        if (target.id === openingEditor) {
+            event.detail.shouldSwap = false;
             return;
         }
         var active = document.activeElement;
