@@ -103,7 +103,12 @@ servers_start() {
         return 1
     fi
 
-    "$mariadbd" --no-defaults "${user_args[@]}" --datadir="$SERVERS_DIR/mysql" \
+    # A temporary directory of its own: with the shared /tmp, another MariaDB started beside this one (parallel
+    # test suites, a bench) removed this one's on-disk temporary tables mid-query ("Error on delete of
+    # '/tmp/#sql-temptable-...'").
+    mkdir -p "$SERVERS_DIR/mysql-tmp"
+    [ "${#user_args[@]}" -eq 0 ] || chown mysql "$SERVERS_DIR/mysql-tmp"
+    "$mariadbd" --no-defaults "${user_args[@]}" --datadir="$SERVERS_DIR/mysql" --tmpdir="$SERVERS_DIR/mysql-tmp" \
         --bind-address=127.0.0.1 --port="$mysql_port" --socket="$sock" \
         --character-set-server=utf8mb4 --skip-log-bin >"$SERVERS_DIR/mariadb.log" 2>&1 &
     SERVERS_MYSQL_PID=$!

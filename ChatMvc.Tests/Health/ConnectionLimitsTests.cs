@@ -45,7 +45,7 @@ public sealed class ConnectionLimitsTests : IDisposable
     [Fact]
     public async Task Past_the_configured_limit_a_connection_is_closed_at_once_and_the_admitted_ones_are_still_answered()
     {
-        var app = Start(new() { [ConnectionLimits.MaxConnectionsKey] = "4" });
+        var app = Start(new() { [ConnectionLimits.MaxConnectionsKey] = "4", [RefusedConnectionsLog.IntervalKey] = "1" });
         await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         await WaitForIdleConnectionsToCloseAsync(app);
         Assert.Contains("Connections at once: at most 4 (Kestrel:Limits:MaxConcurrentConnections)", app.Output);
@@ -59,6 +59,12 @@ public sealed class ConnectionLimitsTests : IDisposable
 
         Assert.Null(await HealthOnNewSocketAsync(app));
         Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
+
+        // One line for the refused connections, not Kestrel's warning per connection (a flood's worth of log lines
+        // once stalled the threads that close refused connections).
+        Assert.Contains("Connections refused in the last 1 s: 1;", await EventuallyAsync(
+            () => Task.FromResult<string?>(app.Output.Contains("Connections refused", StringComparison.Ordinal) ? app.Output : null)));
+        Assert.DoesNotContain("maximum number of concurrent connections", app.Output);
 
         // A place freed is a place taken by the next client.
         sockets[0].Dispose();

@@ -64,6 +64,7 @@ public static class ConnectionLimits
                 Configured(configuration, MaxConnectionsKey) ?? (openFileLimit is { } limit ? DefaultFor(limit) : null);
             options.Limits.MaxConcurrentUpgradedConnections = Configured(configuration, MaxUpgradedConnectionsKey) ?? 0;
         });
+        services.AddHostedService<RefusedConnectionsLog>();
         return services;
     }
 
