@@ -16,6 +16,8 @@ source "$ROOT/scripts/servers.sh"
 
 LIST=500
 LIST_USER=$((SIGNED + 1))
+# bench/seed.sql numbers the list person's conversations from this one on.
+LIST_FIRST_CONVERSATION=1001
 USERS=$((LIST_USER + LIST))
 PAIRS=$((SIGNED / 2))
 PASSWORD="Bench-password-1"
@@ -198,6 +200,15 @@ bench_prepare() {
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
 calc() { python3 -c "import sys; from math import inf; print($1)"; }
+
+# median VALUE...: the median of a figure taken in several rounds; stats UNIT VALUE...: the same with its unit and
+# the lowest and highest round in brackets, as the figures are reported.
+median() { python3 -c 'import statistics, sys; print(round(statistics.median(float(v) for v in sys.argv[1:]), 2))' "$@"; }
+stats() {
+    python3 -c 'import statistics, sys
+unit, v = sys.argv[1], sorted(float(x) for x in sys.argv[2:])
+print(f"{round(statistics.median(v), 2):g}{unit} ({round(v[0], 2):g} to {round(v[-1], 2):g})" if len(v) > 1 else f"{round(v[0], 2):g}{unit} (one round)")' "$@"
+}
 
 check_status() {
     # check_status EXPECTED URL [curl args]: one request before a run, so a run never measures an error page.

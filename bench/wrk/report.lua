@@ -4,7 +4,7 @@
 --   BENCH_PATH         path to request; "{before}" in it is replaced on every request by a random id in
 --   BENCH_BEFORE_MIN, BENCH_BEFORE_MAX   (older-history pages spread over the whole conversation)
 -- and prints one line the script parses:
---   RESULT requests=N errors=N rps=N p50_ms=N p99_ms=N max_ms=N non_2xx=N
+--   RESULT requests=N errors=N rps=N p50_ms=N p99_ms=N max_ms=N non_2xx=N bytes_per_request=N
 
 local cookie = os.getenv("BENCH_COOKIE")
 local path = os.getenv("BENCH_PATH")
@@ -36,8 +36,8 @@ function done(summary, latency, requests)
     local seconds = summary.duration / 1e6
     local e = summary.errors
     io.write(string.format(
-        "RESULT requests=%d errors=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non_2xx=%d\n",
+        "RESULT requests=%d errors=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non_2xx=%d bytes_per_request=%d\n",
         summary.requests, e.connect + e.read + e.write + e.timeout + e.status,
         summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-        latency.max / 1000, e.status))
+        latency.max / 1000, e.status, summary.requests > 0 and math.floor(summary.bytes / summary.requests) or 0))
 end
