@@ -21,6 +21,7 @@ using System.Text.RegularExpressions;
 //   send     --base URL --sessions FILE --rate R --duration S [--mention 1]
 //       R sends a second, spread over the sessions (each "cookie<TAB>conversation id<TAB>a member's name"), open
 //       loop: a send's latency runs from when it was due, so a stalled server cannot hide behind a slowed client.
+//       Each session sends one message at a time, as a tab does; a send due while its session's last is in flight waits.
 //       --mention 1 starts every message with "@" and the session's member name, so each send stores a mention.
 //   send-max --base URL --sessions FILE --concurrency C --duration S
 //       C senders back to back: the highest rate the app sustains.
@@ -317,7 +318,9 @@ internal static partial class Senders
             var sender = senders[i % senders.Count];
             inFlight.Add(Task.Run(async () =>
             {
-                if (await sender.SendAsync() is { } error)
+                // A tab sends one message at a time (the composer's hx-sync queues the next), so each send carries
+                // the cursor the previous one brought back; the wait in the queue counts, as time from the send's due time.
+                if (await sender.SendInTurnAsync() is { } error)
                 {
                     recorder.Error(error);
                 }
@@ -427,8 +430,22 @@ internal static partial class Senders
     private sealed class Sender(HttpClient client, string cookie, string conversation, string token, string? mention)
     {
         private static long sequence;
+        private readonly SemaphoreSlim turn = new(1, 1);
         private long after;
         private long counter;
+
+        public async Task<string?> SendInTurnAsync()
+        {
+            await turn.WaitAsync();
+            try
+            {
+                return await SendAsync();
+            }
+            finally
+            {
+                turn.Release();
+            }
+        }
 
         public void Follow(string html)
         {
