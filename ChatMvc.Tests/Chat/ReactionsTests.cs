@@ -23,8 +23,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Ship it?");
 
-        var window = await bo.Client.SubmitAsync(
-            await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='👍']");
+        var window = await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='👍']");
         var annWindow = await ann.OpenAsync(id);
 
         Assert.Equal(HttpStatusCode.OK, window.Status);
@@ -45,11 +44,11 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Toggle");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Cake in the kitchen");
-        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='🎉']");
+        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='🎉']");
 
-        var joined = await ann.Client.SubmitAsync(await ann.OpenAsync(id), [], $"#message-{messageId} ul.reactions form");
+        var joined = await ann.Client.PressAsync(await ann.OpenAsync(id), $"#message-{messageId} ul.reactions button");
         var both = Assert.Single(ReactionButtons(joined.Document, messageId));
-        var left = await ann.Client.SubmitAsync(joined, [], $"#message-{messageId} ul.reactions form");
+        var left = await ann.Client.PressAsync(joined, $"#message-{messageId} ul.reactions button");
 
         Assert.Equal("🎉 2 from Bo Toggle and you", Squeeze(both.TextContent));
         Assert.Equal("true", both.GetAttribute("aria-pressed"));
@@ -59,16 +58,19 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task A_word_typed_in_the_menu_is_a_reaction_and_a_stale_remove_changes_nothing()
+    public async Task A_word_typed_in_the_menu_opens_the_reaction_page_filled_in_and_is_a_reaction_and_a_stale_remove_changes_nothing()
     {
         using var ann = await app.NewPersonAsync("Ann Word");
         using var bo = await app.NewPersonAsync("Bo Word");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Deploying now");
 
-        var window = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = "  ship it " }, $"#message-{messageId} form.reaction-other");
-        var removed = await bo.Client.SubmitAsync(window, [], $"#message-{messageId} ul.reactions form");
-        var staleAgain = await bo.Client.SubmitAsync(window, [], $"#message-{messageId} ul.reactions form");
+        var filledIn = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = "  ship it " }, $"#message-{messageId} form.reaction-other");
+        Assert.Equal("  ship it ", ((IHtmlInputElement)filledIn.Document.QuerySelector($"main #reaction-text-{messageId}")!).Value);
+        Assert.Equal(0, await CountReactionsAsync(messageId));
+        var window = await bo.Client.SubmitAsync(filledIn, [], "main form.reaction-other");
+        var removed = await bo.Client.PressAsync(window, $"#message-{messageId} ul.reactions button");
+        var staleAgain = await bo.Client.PressAsync(window, $"#message-{messageId} ul.reactions button");
 
         Assert.Equal("ship it 1 from you", Squeeze(Assert.Single(ReactionButtons(window.Document, messageId)).TextContent));
         Assert.Empty(ReactionButtons(removed.Document, messageId));
@@ -87,7 +89,8 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Try me");
 
-        var page = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = emoji }, $"#message-{messageId} form.reaction-other");
+        var filledIn = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = emoji }, $"#message-{messageId} form.reaction-other");
+        var page = await bo.Client.SubmitAsync(filledIn, [], "main form.reaction-other");
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Equal(expected, page.Document.QuerySelector("main [role=alert]")!.TextContent.Trim());
@@ -98,6 +101,37 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var fixedUp = await bo.Client.SubmitAsync(page, new() { ["emoji"] = "ok" }, "main form.reaction-other");
         Assert.Equal("ok 1 from you", Squeeze(Assert.Single(ReactionButtons(fixedUp.Document, messageId)).TextContent));
+    }
+
+    [Fact]
+    public async Task A_window_holds_one_antiforgery_token_for_all_its_messages_and_their_buttons_post_through_it()
+    {
+        using var ann = await app.NewPersonAsync("Ann Token");
+        using var bo = await app.NewPersonAsync("Bo Token");
+        var id = await ann.StartConversationAsync(null, bo);
+        var first = await SendAsync(ann, id, "One");
+        await SendAsync(ann, id, "Two");
+        await SendAsync(bo, id, "Three");
+        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{first} .reaction-choices button[value='👍']");
+        await ann.OpenAsync(id);
+
+        var window = (await ann.OpenAsync(id)).Document;
+        var fewer = (await ann.Client.GetAsync(ChatUrls.MessageAt(id, first))).Document;
+
+        var messages = window.QuerySelectorAll("article.message");
+        Assert.Equal(3, messages.Length);
+        Assert.All(messages, m => Assert.Empty(m.QuerySelectorAll("input[name=__RequestVerificationToken]")));
+        var actions = (IHtmlFormElement)window.GetElementById(ChatUrls.MessageActionsFormId)!;
+        Assert.Single(actions.QuerySelectorAll("input[name=__RequestVerificationToken]"));
+        var buttons = window.QuerySelectorAll("article.message button[type=submit][formaction]").Cast<IHtmlButtonElement>().ToList();
+        Assert.Equal(3 * MessageReactions.CommonChoices.Count + 1, buttons.Count);
+        Assert.All(buttons, b => Assert.Same(actions, b.Form));
+        // The page's other forms (the composer, the notification level, signing out) hold theirs; none comes per message.
+        Assert.Equal(4, window.QuerySelectorAll("input[name=__RequestVerificationToken]").Length);
+        // A window of history has no composer and no notification level: one token for its messages, one to sign out.
+        Assert.Equal(
+            ["", ChatUrls.MessageActionsFormId],
+            fewer.QuerySelectorAll("input[name=__RequestVerificationToken]").Select(t => t.Closest("form")!.Id ?? "").Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -152,7 +186,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var messageId = await SendAsync(ann, id, "Anyone?");
         var (after, v) = ChatSteps.CursorOf((await ann.OpenAsync(id)).Document);
 
-        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='🙏']");
+        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='🙏']");
         var poll = await ann.PollAsync(id, after, v);
 
         Assert.Equal(HttpStatusCode.OK, poll.Status);
@@ -192,7 +226,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Deleted");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Soon gone");
-        await bo.Client.SubmitAsync(await bo.OpenAsync(id), [], $"#message-{messageId} form.reaction-choices", submitter: "button[value='👍']");
+        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='👍']");
         await ann.DeleteMessageAsync(id, messageId);
 
         var window = await bo.OpenAsync(id);

@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp;
+using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -44,6 +45,23 @@ public sealed class WebSession : IDisposable
     {
         var form = page.Document.QuerySelector(formSelector) as IHtmlFormElement
             ?? throw new InvalidOperationException($"No form matches '{formSelector}' on {page.Url}.");
+        var button = submitter is null ? null : form.QuerySelector(submitter)
+            ?? throw new InvalidOperationException($"No submit button '{submitter}' in the form on {page.Url}.");
+        return await SendFormAsync(page, form, values, button);
+    }
+
+    // Presses a submit button as a browser would: the form it belongs to (around it, or named by its form attribute)
+    // goes to the button's formaction, if it has one, with the button's name and value.
+    public async Task<Page> PressAsync(Page page, string buttonSelector)
+    {
+        var button = page.Document.QuerySelector(buttonSelector) as IHtmlButtonElement
+            ?? throw new InvalidOperationException($"No button matches '{buttonSelector}' on {page.Url}.");
+        var form = button.Form ?? throw new InvalidOperationException($"The button '{buttonSelector}' on {page.Url} belongs to no form.");
+        return await SendFormAsync(page, form, [], button);
+    }
+
+    private async Task<Page> SendFormAsync(Page page, IHtmlFormElement form, Dictionary<string, string> values, IElement? button)
+    {
         var fields = new List<KeyValuePair<string, string>>();
         foreach (var element in form.Elements)
         {
@@ -84,17 +102,12 @@ public sealed class WebSession : IDisposable
             }
         }
 
-        if (submitter is not null)
+        if (button?.GetAttribute("name") is { Length: > 0 } buttonName)
         {
-            var button = form.QuerySelector(submitter)
-                ?? throw new InvalidOperationException($"No submit button '{submitter}' in the form on {page.Url}.");
-            if (button.GetAttribute("name") is { Length: > 0 } buttonName)
-            {
-                fields.Add(new(buttonName, button.GetAttribute("value") ?? string.Empty));
-            }
+            fields.Add(new(buttonName, button.GetAttribute("value") ?? string.Empty));
         }
 
-        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : page.Url;
+        var action = button?.GetAttribute("formaction") is { Length: > 0 } f ? f : form.GetAttribute("action") is { Length: > 0 } a ? a : page.Url;
         var target = new Uri(new Uri(http.BaseAddress!, page.Url), action);
         if (string.Equals(form.GetAttribute("method"), "get", StringComparison.OrdinalIgnoreCase))
         {

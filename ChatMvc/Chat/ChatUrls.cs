@@ -45,6 +45,12 @@ public static class ChatUrls
     // A message's reactions: the form to add one (a page of its own without JavaScript) and where reactions post.
     public static string Reactions(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions");
 
+    // Where a reaction's button posts to take the viewer's own reaction back.
+    public static string ReactionRemoval(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions?remove=true");
+
+    // The chat window's one form holding the antiforgery token: every message's buttons post through it.
+    public const string MessageActionsFormId = "message-actions";
+
     // The window with the composer replying to a message, without JavaScript.
     public static string ReplyTo(long id, long messageId) => Format($"/conversations/{id}?replyTo={messageId}#composer");
 

@@ -11,11 +11,12 @@ namespace ChatMvc.Chat;
 public sealed class ReactionsController(ConversationCache cache, MessageQueries messages, MessageReactions reactions)
     : ConversationScopedController(cache)
 {
-    // Without JavaScript the menu's "Other reaction" opens this page: the common choices and a field for any other.
+    // Without JavaScript the menu's "Other reaction" opens this page, with what was typed there filled in: the
+    // common choices and a field for any other.
     [HttpGet("")]
-    public async Task<IActionResult> New(long messageId) =>
+    public async Task<IActionResult> New(long messageId, string? emoji) =>
         await messages.FindAsync(ConversationId, messageId) is { Kind: MessageKind.Text, DeletedAt: null } message
-            ? View(new ReactionPageModel(message, Viewer))
+            ? View(new ReactionPageModel(message, Viewer, emoji))
             : NotFound();
 
     [HttpPost("")]

@@ -87,8 +87,9 @@ public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool
 // The page to react to a message without JavaScript, and where a refused reaction is shown.
 public sealed record ReactionPageModel(MessageView Message, MessageViewer Viewer, string? Emoji = null, string? Error = null);
 
-// The reaction choices and field, in a message's menu (htmx puts the message back in place) or on the page of their own.
-public sealed record ReactionPickerModel(MessageView Message, string? Value = null, string? Error = null);
+// The reaction choices and field, in a message's menu (htmx puts the message back in place) or on the page of their own
+// (OwnPage: its forms carry their own antiforgery tokens).
+public sealed record ReactionPickerModel(MessageView Message, string? Value = null, string? Error = null, bool OwnPage = false);
 
 // The quote above the composer while replying.
 public sealed record ReplyQuoteModel(long ConversationId, MessageView Message);
