@@ -77,6 +77,21 @@ public sealed class IdlePollAcrossInstancesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_title_changed_on_one_instance_shows_at_once_in_a_warm_window_on_the_other()
+    {
+        using var ann = await first.NewPersonAsync("Ann Titles");
+        using var bo = await second.NewPersonAsync("Bo Titles");
+        var id = await ann.StartConversationAsync("Before", bo);
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        await bo.OpenAsync(id);
+        Assert.Equal("Before", TitleOf(await bo.OpenAsync(id)));
+
+        await ann.SubmitOnAsync(ChatUrls.Members(id), $"form[action='{ChatUrls.Title(id)}']", new() { ["title"] = "After" });
+
+        Assert.Equal("After", TitleOf(await bo.OpenAsync(id)));
+    }
+
+    [Fact]
     public async Task When_redis_restarts_no_instance_serves_a_copy_from_before_and_messages_keep_arriving()
     {
         using var ann = await first.NewPersonAsync("Ann Restart");
@@ -120,6 +135,8 @@ public sealed class IdlePollAcrossInstancesTests : IDisposable
 
         return (poll, clock.Elapsed);
     }
+
+    private static string TitleOf(Page window) => window.Document.QuerySelector(".chat-header h1")!.TextContent.Trim();
 
     private static LocalCopies LocalCopiesOf(Instance app) => ((RedisCacheStore)app.Services.GetRequiredService<ICacheStore>()).LocalCopies;
 

@@ -11,10 +11,13 @@ public static class CacheKeys
 
     public static string Members(long conversationId) => $"conversation:{conversationId}:members";
 
+    // The window's title and member list (with each member's name, read position and notification level).
+    public static string Details(long conversationId) => $"conversation:{conversationId}:details";
+
     // The keys holding a conversation's cached state, dropped together on any change. Its generation key is
     // not among them: it is bumped, never dropped, so a rebuild that began before the change is not stored.
     public static string[] AllFor(long conversationId) =>
-        [ConversationHead(conversationId), RecentMessages(conversationId), Members(conversationId)];
+        [ConversationHead(conversationId), RecentMessages(conversationId), Members(conversationId), Details(conversationId)];
 
     public static string Inbox(long userId) => $"user:{userId}:inbox";
 
@@ -26,5 +29,6 @@ public static class CacheKeys
     // write: Redis's store keeps copies of these in process (LocalCopies). Generations are read only to rebuild.
     public static bool KeptInProcess(string key) =>
         key.EndsWith(":head", StringComparison.Ordinal) || key.EndsWith(":members", StringComparison.Ordinal)
+        || key.EndsWith(":details", StringComparison.Ordinal)
         || key.EndsWith(":inbox", StringComparison.Ordinal) || key.EndsWith(":sessions", StringComparison.Ordinal);
 }

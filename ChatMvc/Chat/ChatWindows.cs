@@ -14,8 +14,11 @@ public sealed class ChatWindows(
     public async Task<ChatWindowModel> OpenAsync(ConversationDetails details, MessageViewer viewer, long? unreadAfter = null)
     {
         var readerId = viewer.UserId;
-        var lastRead = Math.Max(details.Members.First(m => m.UserId == readerId).LastReadMessageId, unreadAfter ?? 0);
         var (head, recent) = await cache.SnapshotAsync(details.Id);
+        // The details may come from the cache, which a send does not update: the reader's own messages were marked
+        // read when they were sent, so the newest of them counts here as it does in the database.
+        var ownLatest = recent.LastOrDefault(m => m.SenderId == readerId)?.Id ?? 0;
+        var lastRead = Math.Max(Math.Max(ReadPosition(details, readerId), ownLatest), unreadAfter ?? 0);
         var window = await StartAsync(details.Id, readerId, lastRead, head, recent);
         await reads.ShownAsync(details.Id, readerId, window.Messages, window.ReadUpTo, lastRead);
         return await ModelAsync(details, viewer, window);
@@ -102,7 +105,13 @@ public sealed class ChatWindows(
             return new Start(fromUnread, head, head.LastMessageId, fromUnread[0].Id, firstUnread > 0 || !recentHoldsAll, null);
         }
 
-        // The first unread message may be older than the cached recent ones: read from the database.
+        // The first unread message may be older than the cached recent ones: read from the database, with the read
+        // position as it stands there (a send of the reader's older than the recent ones moved it).
+        if (await conversations.FindAsync(conversationId) is { } current)
+        {
+            lastRead = Math.Max(lastRead, ReadPosition(current, readerId));
+        }
+
         var loaded = await messages.AfterAsync(conversationId, lastRead, MessageQueries.UnreadPageSize + 1);
         var first = loaded.ToList().FindIndex(m => IsUnread(m, readerId, lastRead));
         if (first < 0)
@@ -121,6 +130,9 @@ public sealed class ChatWindows(
         var moreUnread = await messages.CountUnreadAfterAsync(conversationId, readerId, shown[^1].Id);
         return new Start(shown, head, shown[^1].Id, shown[0].Id, true, moreUnread);
     }
+
+    private static long ReadPosition(ConversationDetails details, long readerId) =>
+        details.Members.FirstOrDefault(m => m.UserId == readerId)?.LastReadMessageId ?? 0;
 
     private static Start Newest(ConversationHead head, IReadOnlyList<MessageView> recent)
     {

@@ -27,6 +27,7 @@ public sealed class ConversationCache(
     // before its write and never misses its own change.
     private readonly SharedReads<(long Conversation, long Stamp), IReadOnlyList<MemberRole>> memberReads = new();
     private readonly SharedReads<(long Conversation, long Stamp), Snapshot> snapshotReads = new();
+    private readonly SharedReads<(long Conversation, long Stamp), ConversationDetails?> detailsReads = new();
     private readonly long[] writeStamps = new long[1024];
 
     public bool HasPendingRepairs => !pendingConversations.IsEmpty || !pendingInboxes.IsEmpty;
@@ -100,6 +101,19 @@ public sealed class ConversationCache(
         return (snapshot.Head, snapshot.Recent);
     }
 
+    // The window's title and members, null for a conversation that does not exist. Dropped with everything else
+    // cached for the conversation on any change to it, and on its own when a member's read position or notification
+    // level moves (DetailsChangedAsync). A message sent moves its sender's read position in the database and not
+    // here, so that the send path gains no round trip: ChatWindows counts the reader's own messages as read.
+    public async Task<ConversationDetails?> DetailsAsync(long conversationId)
+    {
+        string? cached = null;
+        await TryAsync(
+            async () => cached = await RepairedAsync(conversationId) ? await cache.GetAsync(CacheKeys.Details(conversationId)) : null,
+            "reading from the database the details of conversation", conversationId);
+        return cached is null ? await ReadDetailsAsync(conversationId) : JsonSerializer.Deserialize<ConversationDetails>(cached, Json);
+    }
+
     // Messages after a cursor: from the cached recent messages when they reach back that far.
     public async Task<IReadOnlyList<MessageView>> AfterAsync(long conversationId, long afterId)
     {
@@ -158,7 +172,18 @@ public sealed class ConversationCache(
             await DropAsync(conversationId, failure);
         }
 
+
         await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId));
+    }
+
+    // Something only the details hold moved: a member's read position or notification level, or who may use @everyone.
+    public async Task DetailsChangedAsync(long conversationId)
+    {
+        Wrote(conversationId);
+        if (await FailureOfAsync(() => cache.InvalidateAsync(CacheKeys.ConversationGeneration(conversationId), CacheKeys.Details(conversationId))) is { } failure)
+        {
+            await DropAsync(conversationId, failure);
+        }
     }
 
     // After an edit, a delete or a membership change: drop what is cached (the next reader rebuilds it from
@@ -259,6 +284,16 @@ public sealed class ConversationCache(
                 : cache.StoreIfGenerationAsync(
                     CacheKeys.ConversationGeneration(conversationId), generation,
                     new Dictionary<string, string> { [CacheKeys.Members(conversationId)] = MemberListJson.Serialize(members) })));
+
+    private Task<ConversationDetails?> ReadDetailsAsync(long conversationId) =>
+        detailsReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(
+            conversationId,
+            () => conversations.FindAsync(conversationId),
+            (generation, details) => details is null
+                ? Task.CompletedTask
+                : cache.StoreIfGenerationAsync(
+                    CacheKeys.ConversationGeneration(conversationId), generation,
+                    new Dictionary<string, string> { [CacheKeys.Details(conversationId)] = JsonSerializer.Serialize(details, Json) })));
 
     private Task<Snapshot> ReadSnapshotAsync(long conversationId) =>
         snapshotReads.ReadAsync((conversationId, WriteStamp(conversationId)), () => RebuildAsync(

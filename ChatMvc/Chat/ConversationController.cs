@@ -6,7 +6,7 @@ namespace ChatMvc.Chat;
 // One conversation: its window, and the poll that keeps the window up to date.
 [Route("conversations/{conversationId}")]
 public sealed class ConversationController(
-    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, ChatWindows windows, ChatWindowUpdates updates)
+    ConversationCache cache, MessageQueries messages, ChatWindows windows, ChatWindowUpdates updates)
     : ConversationScopedController(cache)
 {
     // at: the window around one message (a search result's permalink); after: the page after one, paging newer
@@ -16,7 +16,7 @@ public sealed class ConversationController(
     [HttpGet("")]
     public async Task<IActionResult> Show(long? before, long? at, long? after, long? unreadAfter, long? replyTo)
     {
-        var details = (await conversations.FindAsync(ConversationId))!;
+        var details = (await Cache.DetailsAsync(ConversationId))!;
         if (at is not null || after is not null)
         {
             return await windows.AroundAsync(details, Viewer, at, after) is { } around ? View(around) : NotFound();

@@ -320,6 +320,7 @@ public sealed class ConversationManagement(
         }
 
         await conversations.SetNotificationLevelAsync(member.ConversationId, member.UserId, level);
+        await cache.DetailsChangedAsync(member.ConversationId);
         await cache.TouchInboxesAsync([member.UserId]);
         return level;
     }
@@ -333,6 +334,7 @@ public sealed class ConversationManagement(
         }
 
         await conversations.SetEveryoneOwnersOnlyAsync(conversation.Id, ownersOnly);
+        await cache.DetailsChangedAsync(conversation.Id);
         return ownersOnly;
     }
 

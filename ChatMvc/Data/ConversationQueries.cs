@@ -107,10 +107,11 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
         return found == userIds.Distinct().Count();
     }
 
-    public async Task MarkReadAsync(long conversationId, long userId, long messageId)
+    // True when the read position moved.
+    public async Task<bool> MarkReadAsync(long conversationId, long userId, long messageId)
     {
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("""
+        return 0 < await connection.ExecuteAsync("""
             UPDATE conversation_members SET last_read_message_id = @messageId
             WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_message_id < @messageId
             """, new { conversationId, userId, messageId });

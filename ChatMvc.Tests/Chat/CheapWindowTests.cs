@@ -1,0 +1,98 @@
+using ChatMvc.Chat;
+using ChatMvc.Data;
+using ChatMvc.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatMvc.Tests.Chat;
+
+// Opening a window again with nothing new costs no SQL of its own: its title and members come from the cache, and the
+// read position is written only when it moves. Every change to what the details hold shows at once.
+public abstract class CheapWindowTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ChatAppFactory
+{
+    // The app shell's own reads (the signed-in person and the conversation list) are not the window's.
+    private const int ShellOpens = 2;
+
+    [Fact]
+    public async Task A_warm_window_reads_no_title_or_members_from_the_database_and_writes_no_unmoved_read_position()
+    {
+        using var ann = await app.NewPersonAsync("Ann Warm");
+        using var bo = await app.NewPersonAsync("Bo Warm");
+        var id = await ann.StartConversationAsync("Warm room", bo);
+        await bo.SendAsync(id, "Hello");
+        await ann.OpenAsync(id);
+        await ann.OpenAsync(id);
+
+        // Behind the cache's back: a window that read its details from the database would show this.
+        await ExecuteAsync("UPDATE conversations SET title = 'Changed behind the cache' WHERE id = @id", new { id });
+        var db = app.Services.GetRequiredService<ChatDb>();
+        var opens = db.OpenCount;
+        var warm = await ann.OpenAsync(id);
+
+        Assert.InRange(db.OpenCount - opens, 0, ShellOpens);
+        Assert.Equal("Warm room", Title(warm));
+        Assert.Equal(["Ann Warm", "Bo Warm"], warm.Document.QuerySelectorAll(".chat-members bdi").Select(b => b.TextContent));
+        Assert.Equal(["Hello"], ChatSteps.MessageTexts(warm.Document));
+        Assert.Null(warm.Document.QuerySelector("#unread-divider"));
+    }
+
+    [Fact]
+    public async Task A_rename_a_new_member_and_a_new_name_show_at_once_in_a_warm_window()
+    {
+        using var ann = await app.NewPersonAsync("Ann Rename");
+        using var bo = await app.NewPersonAsync("Bo Rename");
+        using var cy = await app.NewPersonAsync("Cy Joins");
+        var id = await ann.StartConversationAsync("Old name", bo);
+        await bo.OpenAsync(id);
+        Assert.Equal("Old name", Title(await bo.OpenAsync(id)));
+
+        await ann.SubmitOnAsync(ChatUrls.Members(id), $"form[action='{ChatUrls.Title(id)}']", new() { ["title"] = "New name" });
+        Assert.Equal("New name", Title(await bo.OpenAsync(id)));
+
+        await ann.SubmitOnAsync(ChatUrls.Members(id), "form.add-members", new() { ["selected"] = cy.Id.ToString() });
+        Assert.Contains("Cy Joins", (await bo.OpenAsync(id)).Document.QuerySelector(".chat-members")!.TextContent);
+
+        await cy.SubmitOnAsync("/profile", "main form", new() { ["displayName"] = "Cy Renamed" });
+        var members = (await bo.OpenAsync(id)).Document.QuerySelector(".chat-members")!.TextContent;
+        Assert.Contains("Cy Renamed", members);
+        Assert.DoesNotContain("Cy Joins", members);
+    }
+
+    [Fact]
+    public async Task A_read_position_moved_by_a_poll_or_by_sending_and_a_new_notification_level_show_in_the_next_warm_window()
+    {
+        using var ann = await app.NewPersonAsync("Ann Reads");
+        using var bo = await app.NewPersonAsync("Bo Reads");
+        var id = await ann.StartConversationAsync(null, bo);
+        await bo.SendAsync(id, "First");
+        var (after, v) = ChatSteps.CursorOf((await ann.OpenAsync(id)).Document);
+
+        // Read through the poll: the next window has no divider.
+        await bo.SendAsync(id, "Second");
+        await ann.PollAsync(id, after, v);
+        Assert.Null((await ann.OpenAsync(id)).Document.QuerySelector("#unread-divider"));
+
+        // Sending marks read what came before: no divider either, though nothing wrote the cached details.
+        await bo.SendAsync(id, "Third");
+        await ann.SendAsync(id, "My answer");
+        var window = await ann.OpenAsync(id);
+        Assert.Null(window.Document.QuerySelector("#unread-divider"));
+        Assert.Equal(["First", "Second", "Third", "My answer"], ChatSteps.MessageTexts(window.Document));
+
+        await ann.Client.SubmitAsync(window, new() { ["level"] = NotificationLevels.None }, "form#notification-level");
+        Assert.Equal(NotificationLevels.None, (await ann.OpenAsync(id)).Document.QuerySelector("form#notification-level")!.GetAttribute("data-level"));
+    }
+
+    private static string Title(Page window) => window.Document.QuerySelector(".chat-header h1")!.TextContent.Trim();
+
+    private async Task ExecuteAsync(string sql, object parameters)
+    {
+        await using var connection = await app.Services.GetRequiredService<ChatDb>().OpenAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+}
+
+public sealed class CheapWindowTestsOnSqlite(SqliteApp app) : CheapWindowTests<SqliteApp>(app);
+
+public sealed class CheapWindowTestsOnMariaDb(MariaDbApp app) : CheapWindowTests<MariaDbApp>(app);
