@@ -41,6 +41,38 @@ public abstract class AdminApiTests<TApp> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_last_administrator_cannot_delete_their_account_while_others_remain_until_someone_else_is_one()
+    {
+        using var bob = await app.NewApiUserAsync("Bob Staying");
+
+        // The API says why, and nothing is deleted.
+        var refused = await (await admin.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/users/me")
+        {
+            Content = JsonContent.Create(new { password = admin.Account.Password }),
+        })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("only active administrator", refused.GetProperty("detail").GetString());
+
+        // The page says so before the form is sent, and again (without Identity's error page) if it is sent anyway.
+        using var browser = new WebSession(app);
+        await browser.SignInAsync(admin.Account.Email, admin.Account.Password);
+        var page = await browser.GetAsync("/Identity/Account/Manage/DeletePersonalData");
+        Assert.Contains("only active administrator", page.Document.QuerySelector(".validation-summary")!.TextContent);
+        var posted = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Input.Password"] = admin.Account.Password }, "form#delete-user");
+        Assert.Equal(HttpStatusCode.Conflict, posted.Status);
+        Assert.Contains("only active administrator", posted.Document.QuerySelector(".validation-summary")!.TextContent);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync("/api/v1/users/me")).StatusCode);
+
+        // With Bob an administrator too, Ada may go.
+        await (await admin.Http.PostAsync($"/api/v1/admin/users/{bob.Id}/promote", null)).JsonAsync(HttpStatusCode.OK);
+        var again = await browser.GetAsync("/Identity/Account/Manage/DeletePersonalData");
+        Assert.Null(again.Document.QuerySelector(".validation-summary li"));
+        var deleted = await browser.SubmitAsync(again, new Dictionary<string, string> { ["Input.Password"] = admin.Account.Password }, "form#delete-user");
+        Assert.False(deleted.IsSignedIn());
+        var people = await (await bob.Http.GetAsync("/api/v1/admin/users")).JsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(people.EnumerateArray(), p => p.GetProperty("id").GetInt64() == admin.Id);
+    }
+
+    [Fact]
     public async Task The_list_shows_each_account_s_email_role_and_last_activity()
     {
         using var cleo = await app.NewApiUserAsync("Cleo Member");
@@ -70,6 +102,8 @@ public abstract class AdminApiTests<TApp> : IAsyncLifetime
         using var http = app.NewApiClient();
         var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { dan.Account.Email, dan.Account.Password });
         Assert.Contains("deactivated", (await login.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("detail").GetString());
+        var guessed = await http.PostAsJsonAsync("/api/v1/auth/login", new { dan.Account.Email, Password = "Not-his-password-1" });
+        Assert.DoesNotContain("deactivated", (await guessed.ProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
         var directory = await (await admin.Http.GetAsync("/api/v1/users?q=Dan")).JsonAsync(HttpStatusCode.OK);
         Assert.Empty(directory.GetProperty("items").EnumerateArray());
 

@@ -32,8 +32,15 @@ public abstract class AdminPagesTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("Ben Member", message.QuerySelector(".message-sender")!.TextContent);
         Assert.Equal(" (deactivated)", message.QuerySelector(".message-sender-deactivated")!.TextContent);
 
+        // Ben learns why with his own password; a wrong one gets the answer any failed sign-in gets, so the page
+        // tells nobody else that the account was deactivated.
         var signIn = await new WebSession(app).SignInAsync(ben.User.Email, ben.User.Password);
         Assert.False(signIn.IsSignedIn());
+        Assert.Contains("deactivated by an administrator", signIn.Document.QuerySelector(".validation-summary")!.TextContent);
+        var guessed = await new WebSession(app).SignInAsync(ben.User.Email, "Not-his-password-1");
+        Assert.False(guessed.IsSignedIn());
+        Assert.Contains("The email or password is incorrect", guessed.Document.QuerySelector(".validation-summary")!.TextContent);
+        Assert.DoesNotContain("deactivated", guessed.Document.QuerySelector("main")!.TextContent);
     }
 
     [Fact]

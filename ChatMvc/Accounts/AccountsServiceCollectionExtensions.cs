@@ -91,6 +91,8 @@ public static class AccountsServiceCollectionExtensions
             options.Conventions.AddAreaPageApplicationModelConvention(
                 "Identity", DeleteAccountNeedsPasswordFilter.Page, model => model.Filters.Add(new DeleteAccountNeedsPasswordFilter()));
             options.Conventions.AddAreaPageApplicationModelConvention(
+                "Identity", DeleteAccountNeedsPasswordFilter.Page, model => model.Filters.Add(new LastAdministratorKeepsAccountFilter()));
+            options.Conventions.AddAreaPageApplicationModelConvention(
                 "Identity", SignInFailureMessageFilter.Page, model => model.Filters.Add(new SignInFailureMessageFilter()));
             options.Conventions.AddAreaPageApplicationModelConvention(
                 "Identity", AuthenticatorIssuerFilter.Page, model => model.Filters.Add(new AuthenticatorIssuerFilter()));

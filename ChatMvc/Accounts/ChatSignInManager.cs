@@ -43,6 +43,19 @@ public sealed class ChatSignInManager(
     // so that the answer tells nobody else which addresses have accounts.
     public override async Task<SignInResult> PasswordSignInAsync(ChatUser user, string password, bool isPersistent, bool lockoutOnFailure)
     {
+        // Identity refuses a deactivated account before it checks the password, which would tell anyone who knows the
+        // address that it was deactivated. The password is checked first; only its owner learns why they cannot sign in.
+        if (user.DeactivatedAt is not null)
+        {
+            if (!await UserManager.CheckPasswordAsync(user, password))
+            {
+                return SignInResult.Failed;
+            }
+
+            Context.Items[PasswordSignIn.DeactivatedKey] = true;
+            return SignInResult.NotAllowed;
+        }
+
         if (PasswordSignIn.AllowedFor(user, singleSignOn.Value))
         {
             return await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);

@@ -12,11 +12,26 @@ public sealed class ChatUserManager(
     IUserStore<ChatUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<ChatUser> passwordHasher,
     IEnumerable<IUserValidator<ChatUser>> userValidators, IEnumerable<IPasswordValidator<ChatUser>> passwordValidators,
     ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<ChatUser>> logger,
-    ConversationQueries conversations, ConversationManagement management, ConversationCache cache, AccountSessions sessions)
+    ConversationQueries conversations, ConversationManagement management, ConversationCache cache, AccountSessions sessions,
+    AdminQueries administrators)
     : UserManager<ChatUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
+    public const string LastAdministratorCode = "LastAdministrator";
+
+    public const string LastAdministratorMessage =
+        "You are the only active administrator: make someone else an administrator first (Administration, People), then delete your account.";
+
+    // Whether this account may be deleted now; the account pages ask before showing the form.
+    public Task<bool> IsLastAdministratorAsync(ChatUser user) => administrators.IsLastAdministratorOfOthersAsync(user.Id);
+
     public override async Task<IdentityResult> DeleteAsync(ChatUser user)
     {
+        // The others would be left with nobody to manage accounts, as demoting or deactivating the last one would.
+        if (await IsLastAdministratorAsync(user))
+        {
+            return IdentityResult.Failed(new IdentityError { Code = LastAdministratorCode, Description = LastAdministratorMessage });
+        }
+
         var conversationIds = await conversations.ConversationIdsOfAsync(user.Id);
         foreach (var conversationId in conversationIds)
         {

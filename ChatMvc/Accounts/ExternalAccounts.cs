@@ -155,4 +155,11 @@ public static class PasswordSignIn
 
     public static bool AllowedFor(ChatUser user, SingleSignOnOptions options) => !options.Only || user.IsAdmin;
 
+    // Set on the request when the right password of a deactivated account was typed: only then is it said why.
+    public static readonly object DeactivatedKey = new();
+
+    public const string DeactivatedMessage = "This account was deactivated by an administrator: ask one of them to reactivate it.";
+
+    public static bool WasDeactivated(HttpContext context) => context.Items.ContainsKey(DeactivatedKey);
+
 }

@@ -72,9 +72,11 @@ public sealed class SignInFailureMessageFilter : IAsyncPageFilter
         {
             var services = context.HttpContext.RequestServices;
             context.ModelState.Remove(string.Empty);
-            context.ModelState.AddModelError(string.Empty, PasswordSignIn.WasRefused(context.HttpContext)
-                ? PasswordSignIn.RefusedMessage(services.GetRequiredService<IOptions<SingleSignOnOptions>>().Value)
-                : ChatSignInManager.FailureMessage(services.GetRequiredService<IOptions<IdentityOptions>>().Value));
+            context.ModelState.AddModelError(string.Empty, PasswordSignIn.WasDeactivated(context.HttpContext)
+                ? PasswordSignIn.DeactivatedMessage
+                : PasswordSignIn.WasRefused(context.HttpContext)
+                    ? PasswordSignIn.RefusedMessage(services.GetRequiredService<IOptions<SingleSignOnOptions>>().Value)
+                    : ChatSignInManager.FailureMessage(services.GetRequiredService<IOptions<IdentityOptions>>().Value));
         }
     }
 }
@@ -155,6 +157,30 @@ public sealed class DeleteAccountNeedsPasswordFilter : IAsyncPageFilter
                 }
 
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Result = new PageResult();
+                return;
+            }
+        }
+
+        await next();
+    }
+}
+
+// The last active administrator is told on the page why their account cannot go yet, instead of posting the form and
+// meeting Identity's "unexpected error" when ChatUserManager refuses.
+public sealed class LastAdministratorKeepsAccountFilter : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var users = (ChatUserManager)context.HttpContext.RequestServices.GetRequiredService<UserManager<ChatUser>>();
+        if (await users.GetUserAsync(context.HttpContext.User) is { } user && await users.IsLastAdministratorAsync(user))
+        {
+            context.ModelState.AddModelError(string.Empty, ChatUserManager.LastAdministratorMessage);
+            if (HttpMethods.IsPost(context.HttpContext.Request.Method))
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status409Conflict;
                 context.Result = new PageResult();
                 return;
             }

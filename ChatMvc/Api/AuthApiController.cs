@@ -104,10 +104,12 @@ public sealed class AuthApiController(
             { Succeeded: true } => new EmptyResult(),
             { IsLockedOut: true } => Refuse(
                 StatusCodes.Status403Forbidden, "This account is locked for a few minutes after too many failed sign-ins. Try again later."),
+            { IsNotAllowed: true } when PasswordSignIn.WasDeactivated(HttpContext) => Refuse(
+                StatusCodes.Status403Forbidden, PasswordSignIn.DeactivatedMessage),
             { IsNotAllowed: true } when PasswordSignIn.WasRefused(HttpContext) => Refuse(
                 StatusCodes.Status403Forbidden, PasswordSignIn.RefusedMessage(singleSignOn.Value)),
             { IsNotAllowed: true } => Refuse(
-                StatusCodes.Status403Forbidden, "This account may not sign in: an administrator deactivated it, or its email address is not confirmed yet (use the link that was sent to it)."),
+                StatusCodes.Status403Forbidden, "This account may not sign in until its email address is confirmed: use the link that was sent to it."),
             { RequiresTwoFactor: true } => Refuse(
                 StatusCodes.Status401Unauthorized,
                 "This account uses two-factor sign-in: send twoFactorCode (from the authenticator app) or twoFactorRecoveryCode as well."),

@@ -32,6 +32,21 @@ public sealed class AdminQueries(ChatDb db)
             "SELECT COUNT(*) FROM users WHERE id = @userId AND is_admin = 1 AND deactivated_at IS NULL", new { userId }) == 1;
     }
 
+    // Whether deleting this account would leave the others without an active administrator: it is the only one,
+    // and someone else is still here to need one (the last person of an installation may go).
+    public async Task<bool> IsLastAdministratorOfOthersAsync(long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = @userId AND is_admin = 1 AND deactivated_at IS NULL)
+                AND (SELECT COUNT(*) FROM users WHERE is_admin = 1 AND deactivated_at IS NULL) = 1
+                AND EXISTS (SELECT 1 FROM users WHERE id <> @userId AND is_bot = 0 AND deactivated_at IS NULL)
+            THEN 1 ELSE 0 END
+            """,
+            new { userId }) == 1;
+    }
+
     // People's accounts only: a bot (is_bot) is managed from its group, never here. Active accounts first, then by name.
     public async Task<IReadOnlyList<AccountRow>> ListAsync()
     {
