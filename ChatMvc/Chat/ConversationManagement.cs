@@ -375,8 +375,9 @@ public sealed class ConversationManagement(
     }
 
     // Only a text with an @ costs the read of the members.
+    // The members' names from the cache, as the window shows them: a send with a mention costs no extra query.
     private async Task<ResolvedMentions> MentionsInAsync(long conversationId, long senderId, string? text) =>
-        text?.Contains('@') == true && await conversations.FindAsync(conversationId) is { } details
+        text?.Contains('@') == true && await cache.DetailsAsync(conversationId) is { } details
             ? Mentions.Resolve(text, details.Members, senderId, details.MayMentionEveryone(senderId))
             : ResolvedMentions.None;
 
