@@ -9,6 +9,7 @@
 #                               connection flood past the app's limit, 5 rounds in turns (about 10 minutes quiet)
 #   bash bench/run.sh --redis-restart
 #                               the fault run, bench/redis-restart.sh (not part of CI)
+#   add --rounds N              to take a to e in N rounds instead (the smoke in 5 rounds: about 6 minutes quiet)
 #   add --serve                 to stop after seeding and keep everything running for a look by hand
 #
 # Builds Release, starts throwaway MariaDB and Redis (scripts/servers.sh) and the app configured for
@@ -20,15 +21,19 @@ set -euo pipefail
 
 MODE=full
 SERVE=0
-for arg in "$@"; do
-    case "$arg" in
+ROUNDS_WANTED=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --smoke) MODE=smoke ;;
         --serve) SERVE=1 ;;
         --redis-restart) MODE=fault ;;
         --clients) MODE=clients ;;
-        *) echo "usage: bash bench/run.sh [--smoke | --clients | --redis-restart] [--serve]" >&2; exit 64 ;;
+        --rounds) ROUNDS_WANTED="${2:-none}"; [ $# -lt 2 ] || shift ;;
+        *) echo "usage: bash bench/run.sh [--smoke | --clients | --redis-restart] [--rounds N] [--serve]" >&2; exit 64 ;;
     esac
+    shift
 done
+case "$ROUNDS_WANTED" in '' | [1-9] | [1-9][0-9]) ;; *) echo "bench: --rounds takes a number of rounds from 1 to 99" >&2; exit 64 ;; esac
 
 if [ "$MODE" = fault ]; then
     if [ "$SERVE" = 1 ]; then set -- --serve; else set --; fi
@@ -49,6 +54,8 @@ else
     QUIET_BUDGET=240
     MANY_ROUNDS=3
 fi
+# --rounds N: the rounds taken in turns for a to e (the smoke's short runs in five rounds give a spread in minutes).
+[ -z "$ROUNDS_WANTED" ] || ROUNDS="$ROUNDS_WANTED"
 # The many-clients rows (h): issue 20's 20,000 clients, and a flood of this many connections past the app's limit.
 MANY_CLIENTS=20000
 FLOOD_EXTRA=2000
