@@ -36,6 +36,7 @@ public static class Startup
         services.AddSingleton<ReadMarks>();
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ChatWindows>();
+        services.AddSingleton<MessageFragments>();
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<ReactionQueries>();
         services.AddSingleton<MessageReactions>();

@@ -84,6 +84,45 @@ public abstract class CheapWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(NotificationLevels.None, (await ann.OpenAsync(id)).Document.QuerySelector("form#notification-level")!.GetAttribute("data-level"));
     }
 
+    [Fact]
+    public async Task A_message_rendered_for_one_viewer_is_reused_for_another_with_their_own_controls_and_an_edit_or_new_name_shows_at_once()
+    {
+        using var ann = await app.NewPersonAsync("Ann Fragment");
+        using var bo = await app.NewPersonAsync("Bo Fragment");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = ChatSteps.MessageIds((await ann.SendAsync(id, "For @Bo Fragment and everyone")).Document)[^1];
+        var fragments = app.Services.GetRequiredService<MessageFragments>();
+        var annWindow = await ann.OpenAsync(id);
+        var rendered = fragments.Renders;
+
+        var boWindow = await bo.OpenAsync(id);
+
+        Assert.Equal(rendered, fragments.Renders);
+        var annSees = annWindow.Document.GetElementById($"message-{messageId}")!;
+        var boSees = boWindow.Document.GetElementById($"message-{messageId}")!;
+        Assert.Equal(annSees.QuerySelector(".message-body")!.OuterHtml, boSees.QuerySelector(".message-body")!.OuterHtml);
+        Assert.NotNull(annSees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));
+        Assert.Null(boSees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));
+        Assert.DoesNotContain("message-mentions-me", annSees.ClassList);
+        Assert.Contains("message-mentions-me", boSees.ClassList);
+        Assert.NotNull(boSees.QuerySelector(".message-meta .message-mention-mark"));
+        Assert.Null(annSees.QuerySelector(".message-mention-mark"));
+
+        await ann.SubmitOnAsync(ChatUrls.EditMessage(id, messageId), "main form", new() { ["body"] = "Changed words" });
+        var edited = (await bo.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+        Assert.Equal("Changed words", edited.QuerySelector(".message-body")!.TextContent.Trim());
+        Assert.NotNull(edited.QuerySelector(".message-edited"));
+
+        await ann.SubmitOnAsync("/profile", "main form", new() { ["displayName"] = "Ann Renamed" });
+        var renamed = (await bo.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+        Assert.Equal("Ann Renamed", renamed.QuerySelector(".message-sender")!.TextContent.Trim());
+
+        await ann.DeleteMessageAsync(id, messageId);
+        var deleted = (await bo.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+        Assert.Equal("Message deleted.", deleted.QuerySelector(".message-body")!.TextContent.Trim());
+        Assert.Null(deleted.QuerySelector("details.message-menu"));
+    }
+
     private static string Title(Page window) => window.Document.QuerySelector(".chat-header h1")!.TextContent.Trim();
 
     private async Task ExecuteAsync(string sql, object parameters)

@@ -92,6 +92,23 @@ public sealed class IdlePollAcrossInstancesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_rendered_on_one_instance_is_not_rendered_again_on_the_other()
+    {
+        using var ann = await first.NewPersonAsync("Ann Renders");
+        using var bo = await second.NewPersonAsync("Bo Reuses");
+        var id = await ann.StartConversationAsync(null, bo);
+        await ann.SendAsync(id, "Rendered once");
+        await ann.OpenAsync(id);
+        var fragments = second.Services.GetRequiredService<MessageFragments>();
+        var rendered = fragments.Renders;
+
+        var window = await bo.OpenAsync(id);
+
+        Assert.Equal(["Rendered once"], ChatSteps.MessageTexts(window.Document));
+        Assert.Equal(rendered, fragments.Renders);
+    }
+
+    [Fact]
     public async Task When_redis_restarts_no_instance_serves_a_copy_from_before_and_messages_keep_arriving()
     {
         using var ann = await first.NewPersonAsync("Ann Restart");

@@ -19,6 +19,9 @@ public static class CacheKeys
     public static string[] AllFor(long conversationId) =>
         [ConversationHead(conversationId), RecentMessages(conversationId), Members(conversationId), Details(conversationId)];
 
+    // A message's viewer-neutral HTML in one state of it (MessageFragments.KeyOf names the state).
+    public static string MessageFragment(long messageId, string state) => $"message:{messageId}:fragment:{state}";
+
     public static string Inbox(long userId) => $"user:{userId}:inbox";
 
     public static string Sessions(long userId) => $"user:{userId}:sessions";

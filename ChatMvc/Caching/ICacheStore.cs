@@ -40,4 +40,7 @@ public interface ICacheStore
 
     // Throws when the cache cannot be reached.
     Task PingAsync();
+
+    // True when other instances read what this one stores (Redis), so a value worth sharing is worth storing.
+    bool SharedAcrossInstances => false;
 }

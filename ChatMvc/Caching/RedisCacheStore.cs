@@ -20,6 +20,8 @@ public sealed class RedisOptions
 // forgets its local copies of those keys (LocalCopies), and the hot keys are read from those copies.
 public sealed class RedisCacheStore : ICacheStore, IDisposable
 {
+    public bool SharedAcrossInstances => true;
+
     // Every script's ARGV[1] is the channel. The announcement is "k" and the changed keys, one a line.
     private const string Announce = "\nredis.call('PUBLISH', ARGV[1], 'k\\n' .. table.concat(KEYS, '\\n'))\n";
 

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ChatMvc.Caching;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace ChatMvc.Chat;
+
+// The viewer-neutral HTML of a message (_MessageShared: sender, time, quote, body, photo, file, the menu's name and
+// its reply and reaction choices), rendered once per state of the message and reused by every viewer, as Campfire
+// caches its message partial. The key names everything the HTML shows, so a fragment never changes: an edit, a
+// delete, a new name or picture of the sender, a new build of the views or another time zone's clock reading is a
+// new key. Kept in process; with Redis also there for the other instances, a window fetching its misses in one round
+// trip. _Message adds what depends on the viewer around the parts without rendering them again.
+public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments> logger)
+{
+    // Separates the parts in one stored string: a control character HTML encoding never lets through.
+    public const char PartSeparator = '\u0001';
+
+    private static readonly TimeSpan StoredFor = TimeSpan.FromDays(2);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // The views are compiled into this assembly: another build may render a message differently.
+    private static readonly string Build = typeof(MessageFragments).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+    private readonly MemoryCache local = new(new MemoryCacheOptions { SizeLimit = 64L * 1024 * 1024 });
+
+    private long renders;
+
+    // Fragments rendered here rather than found; for tests and diagnostics.
+    public long Renders => Interlocked.Read(ref renders);
+
+    public static string KeyOf(MessageView message, ViewerClock clock) =>
+        KeyOf(message, clock.Format(new TimeView(message.CreatedUtc, TimeStyle.Message)));
+
+    private static string KeyOf(MessageView message, string shownTime)
+    {
+        var shown = JsonSerializer.Serialize(message with { Reactions = [] }, Json);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Build}\n{shownTime}\n{shown}"));
+        return CacheKeys.MessageFragment(message.Id, Convert.ToHexString(hash, 0, 12));
+    }
+
+    // Brings a window's fragments that this instance lacks from the shared store in one round trip.
+    public async Task PrefetchAsync(IEnumerable<string> keys)
+    {
+        if (!store.SharedAcrossInstances)
+        {
+            return;
+        }
+
+        var missing = keys.Where(key => !local.TryGetValue(key, out _)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var found = await store.GetManyAsync(missing);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                if (found[i] is { } html)
+                {
+                    Keep(missing[i], html);
+                }
+            }
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogDebug(e, "Message fragments not fetched; rendering them here");
+        }
+    }
+
+    public async Task<string[]> PartsAsync(string key, Func<Task<string>> render)
+    {
+        if (!local.TryGetValue(key, out string? html))
+        {
+            Interlocked.Increment(ref renders);
+            html = await render();
+            Keep(key, html);
+            if (store.SharedAcrossInstances)
+            {
+                try
+                {
+                    await store.SetAsync(key, html, StoredFor);
+                }
+                catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    logger.LogDebug(e, "Message fragment not stored for the other instances");
+                }
+            }
+        }
+
+        return html!.Split(PartSeparator);
+    }
+
+    private void Keep(string key, string html) =>
+        local.Set(key, html, new MemoryCacheEntryOptions { Size = html.Length, SlidingExpiration = StoredFor });
+}
