@@ -9,13 +9,23 @@ public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries me
     public async Task<WindowUpdateModel?> SinceAsync(
         long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null, ConversationHead? knownHead = null)
     {
-        var head = knownHead ?? await cache.HeadAsync(conversationId);
-        if (head.IsSeenFrom(after, changeCounter) && nextClientMessageId is null)
+        // A send (nextClientMessageId) always answers, so it reads the head with the new messages in one round trip.
+        IReadOnlyList<MessageView>? added = null;
+        ConversationHead head;
+        if (knownHead is null && nextClientMessageId is not null)
         {
-            return null;
+            (head, added) = await cache.HeadAndAfterAsync(conversationId, after);
+        }
+        else
+        {
+            head = knownHead ?? await cache.HeadAsync(conversationId);
+            if (head.IsSeenFrom(after, changeCounter) && nextClientMessageId is null)
+            {
+                return null;
+            }
         }
 
-        var added = head.LastMessageId > after ? await cache.AfterAsync(conversationId, after) : [];
+        added ??= head.LastMessageId > after ? await cache.AfterAsync(conversationId, after) : [];
         var changed = head.ChangeCounter != changeCounter
             ? await messages.ChangedSinceAsync(conversationId, changeCounter, after)
             : [];

@@ -115,18 +115,23 @@ public sealed class ConversationCache(
     }
 
     // Messages after a cursor: from the cached recent messages when they reach back that far.
-    public async Task<IReadOnlyList<MessageView>> AfterAsync(long conversationId, long afterId)
+    public async Task<IReadOnlyList<MessageView>> AfterAsync(long conversationId, long afterId) =>
+        (await HeadAndAfterAsync(conversationId, afterId)).Added;
+
+    // The head with the messages after a cursor, read together: a send, which always answers with what is new,
+    // needs no separate round trip for the head.
+    public async Task<(ConversationHead Head, IReadOnlyList<MessageView> Added)> HeadAndAfterAsync(long conversationId, long afterId)
     {
         var (head, recent) = await SnapshotAsync(conversationId);
         if (head.LastMessageId <= afterId)
         {
-            return [];
+            return (head, []);
         }
 
         var coversCursor = recent.Count > 0 && (recent[0].Id <= afterId || recent.Count < RecentCount);
-        return coversCursor
+        return (head, coversCursor
             ? recent.Where(m => m.Id > afterId).ToList()
-            : await messages.AfterAsync(conversationId, afterId);
+            : await messages.AfterAsync(conversationId, afterId));
     }
 
     // The conversation list polls with this; any change to any of the user's conversations bumps it.
