@@ -121,7 +121,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var messages = window.QuerySelectorAll("article.message");
         Assert.Equal(3, messages.Length);
         Assert.All(messages, m => Assert.Empty(m.QuerySelectorAll("input[name=__RequestVerificationToken]")));
-        var actions = (IHtmlFormElement)window.GetElementById(ChatUrls.MessageActionsFormId)!;
+        var actions = (IHtmlFormElement)window.GetElementById(MessageItem.ActionsFormId)!;
         Assert.Single(actions.QuerySelectorAll("input[name=__RequestVerificationToken]"));
         var buttons = window.QuerySelectorAll("article.message button[type=submit][formaction]").Cast<IHtmlButtonElement>().ToList();
         Assert.Equal(3 * MessageReactions.CommonChoices.Count + 1, buttons.Count);
@@ -130,7 +130,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(4, window.QuerySelectorAll("input[name=__RequestVerificationToken]").Length);
         // A window of history has no composer and no notification level: one token for its messages, one to sign out.
         Assert.Equal(
-            ["", ChatUrls.MessageActionsFormId],
+            ["", MessageItem.ActionsFormId],
             fewer.QuerySelectorAll("input[name=__RequestVerificationToken]").Select(t => t.Closest("form")!.Id ?? "").Order(StringComparer.Ordinal));
     }
 

@@ -48,9 +48,6 @@ public static class ChatUrls
     // Where a reaction's button posts to take the viewer's own reaction back.
     public static string ReactionRemoval(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions?remove=true");
 
-    // The chat window's one form holding the antiforgery token: every message's buttons post through it.
-    public const string MessageActionsFormId = "message-actions";
-
     // The window with the composer replying to a message, without JavaScript.
     public static string ReplyTo(long id, long messageId) => Format($"/conversations/{id}?replyTo={messageId}#composer");
 

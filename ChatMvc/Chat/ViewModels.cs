@@ -67,6 +67,9 @@ public sealed record MessageViewer(long UserId, bool IsOwner);
 // (an edit or delete arriving by poll or send).
 public sealed record MessageItem(MessageView Message, MessageViewer Viewer, bool OutOfBand = false)
 {
+    // The id of the chat window's one form holding the antiforgery token: every message's buttons post through it.
+    public const string ActionsFormId = "message-actions";
+
     // Follows its sender's previous message closely: shown under that one's name (which screen readers still hear).
     public bool Continued { get; init; }
 
