@@ -33,6 +33,7 @@ public static class Startup
         services.AddSingleton<MentionQueries>();
         services.AddSingleton<PeopleQueries>();
         services.AddSingleton<ConversationCache>();
+        services.AddSingleton<ConversationListCache>();
         services.AddSingleton<ReadMarks>();
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ChatWindows>();

@@ -143,16 +143,16 @@ public abstract class ChatWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.StartsWith("(3) Ann Shell", document.Title);
         Assert.Equal(ChatUrls.Conversations, document.QuerySelector(".back-link")!.GetAttribute("href"));
 
-        // The list's poll keeps the mark on the open conversation.
+        // The list's poll keeps the mark on the open conversation (here in the one row it sends).
         var poll = sidebar.QuerySelector("#conversation-list")!.GetAttribute("data-hx-get")!;
-        await ann.SendAsync(group, "One more");
+        await ann.SendAsync(direct, "One more");
         using var request = new HttpRequestMessage(HttpMethod.Get, poll);
         request.Headers.Add("HX-Request", "true");
         var response = await bo.Client.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var list = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
         Assert.Equal("page", list.QuerySelector($"#conversation-link-{direct}")!.GetAttribute("aria-current"));
-        Assert.Equal("4", list.QuerySelector("#conversation-list")!.GetAttribute("data-unread-total"));
+        Assert.Equal("4", list.QuerySelector("#conversation-list-state")!.GetAttribute("data-unread-total"));
     }
 
     [Fact]

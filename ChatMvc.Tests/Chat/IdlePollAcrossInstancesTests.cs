@@ -109,6 +109,38 @@ public sealed class IdlePollAcrossInstancesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_change_on_one_instance_gives_a_list_poll_on_the_other_only_the_changed_row()
+    {
+        using var ann = await first.NewPersonAsync("Ann Lists");
+        using var bo = await second.NewPersonAsync("Bo Lists");
+        var quiet = await ann.StartConversationAsync("Quiet", bo);
+        var busy = await ann.StartConversationAsync("Busy", bo);
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        var version = ConversationListDeltaTests<MariaDbApp>.ListVersionOf((await bo.Client.GetAsync("/")).Document);
+        Assert.Equal(HttpStatusCode.NoContent, (await ConversationListDeltaTests<MariaDbApp>.ListPollAsync(bo, version)).Status);
+
+        await ann.SendAsync(quiet, "From the first instance for @Bo Lists");
+        var clock = Stopwatch.StartNew();
+        var poll = await ConversationListDeltaTests<MariaDbApp>.ListPollAsync(bo, version);
+        while (poll.Status == HttpStatusCode.NoContent && clock.Elapsed < PollInterval * 4)
+        {
+            await Task.Delay(50);
+            poll = await ConversationListDeltaTests<MariaDbApp>.ListPollAsync(bo, version);
+        }
+
+        Assert.True(clock.Elapsed < PollInterval, $"The change reached the other instance after {clock.Elapsed.TotalMilliseconds} ms.");
+        var row = Assert.Single(poll.Fragment.QuerySelectorAll("li.conversation-row"));
+        Assert.Equal($"conversation-{quiet}", row.Id);
+        Assert.Equal("afterbegin:#conversation-rows", row.ParentElement!.GetAttribute("data-hx-swap-oob"));
+        Assert.Equal("1", poll.State!.GetAttribute("data-unread-total"));
+
+        // The list page on the second instance, from the rows cached in Redis, agrees.
+        var page = (await bo.Client.GetAsync("/")).Document;
+        Assert.Equal([$"conversation-{quiet}", $"conversation-{busy}"], page.QuerySelectorAll("#conversation-rows > li").Select(li => li.Id));
+        Assert.Equal(HttpStatusCode.NoContent, (await ConversationListDeltaTests<MariaDbApp>.ListPollAsync(bo, poll.Version)).Status);
+    }
+
+    [Fact]
     public async Task When_redis_restarts_no_instance_serves_a_copy_from_before_and_messages_keep_arriving()
     {
         using var ann = await first.NewPersonAsync("Ann Restart");

@@ -24,6 +24,14 @@ public static class CacheKeys
 
     public static string Inbox(long userId) => $"user:{userId}:inbox";
 
+    // What each inbox version changed ("version:conversationId", "*" for anything), newest last.
+    public static string InboxChanges(long userId) => $"user:{userId}:inbox:changes";
+
+    // The person's conversation list rows as of an inbox version, and their own name and avatar for the shell.
+    public static string ListRows(long userId) => $"user:{userId}:list-rows";
+
+    public static string Me(long userId) => $"user:{userId}:me";
+
     public static string Sessions(long userId) => $"user:{userId}:sessions";
 
     public static string SessionsGeneration(long userId) => $"user:{userId}:sessions:generation";

@@ -38,6 +38,10 @@ public interface ICacheStore
     // Bumps the generation and drops the keys, so stale rebuilds in flight are not stored.
     Task InvalidateAsync(string generationKey, params string[] keys);
 
+    // Increments the counter and records "value:item" at the end of the log (keeping the last keep), as one
+    // step: the log then says what each value of the counter changed. Returns the new value.
+    Task<long> IncrementAndLogAsync(string counterKey, string logKey, string item, int keep);
+
     // Throws when the cache cannot be reached.
     Task PingAsync();
 

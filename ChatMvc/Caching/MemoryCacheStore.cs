@@ -156,6 +156,27 @@ public sealed class MemoryCacheStore(TimeProvider time) : ICacheStore
         return Task.CompletedTask;
     }
 
+    public Task<long> IncrementAndLogAsync(string counterKey, string logKey, string item, int keep)
+    {
+        lock (gate)
+        {
+            var value = Increment(counterKey);
+            if (Read(logKey) is not List<string> log)
+            {
+                log = [];
+                entries[logKey] = new Entry(log, null);
+            }
+
+            log.Add(value.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + item);
+            if (log.Count > keep)
+            {
+                log.RemoveRange(0, log.Count - keep);
+            }
+
+            return Task.FromResult(value);
+        }
+    }
+
     public Task PingAsync() => Task.CompletedTask;
 
     private long Increment(string key)

@@ -78,6 +78,15 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
         return value
         """;
 
+    private const string IncrementAndLogScript = """
+        local value = redis.call('INCR', KEYS[1])
+        redis.call('RPUSH', KEYS[2], value .. ':' .. ARGV[2])
+        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        """ + Announce + """
+
+        return value
+        """;
+
     private const string SetScript = """
         if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
         """ + Announce + """
@@ -191,6 +200,9 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
         SetScript, [key], [channelName, value, expiry is { } ttl ? (long)ttl.TotalMilliseconds : RedisValue.EmptyString]);
 
     public async Task<long> IncrementAsync(string key) => (long)await WriteAsync(IncrementScript, [key], [channelName]);
+
+    public async Task<long> IncrementAndLogAsync(string counterKey, string logKey, string item, int keep) =>
+        (long)await WriteAsync(IncrementAndLogScript, [counterKey, logKey], [channelName, item, keep]);
 
     public Task DeleteAsync(params string[] keys) => WriteAsync(DeleteScript, keys, [channelName]);
 

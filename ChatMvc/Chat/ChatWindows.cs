@@ -9,7 +9,7 @@ namespace ChatMvc.Chat;
 // hold messages that were read. When more are unread than one window shows, the window stops there, marks read only
 // what it showed and offers the rest ("N more unread"); it is not live, since new messages would arrive below a gap.
 public sealed class ChatWindows(
-    ConversationCache cache, ConversationQueries conversations, MessageQueries messages, PeopleQueries people, ReadMarks reads)
+    ConversationCache cache, ConversationListCache lists, MessageQueries messages, ReadMarks reads)
 {
     public async Task<ChatWindowModel> OpenAsync(ConversationDetails details, MessageViewer viewer, long? unreadAfter = null)
     {
@@ -84,9 +84,8 @@ public sealed class ChatWindows(
     // The sidebar: who is signed in and their conversations, the open one marked.
     private async Task<ShellModel> ShellAsync(long userId, long? currentConversationId)
     {
-        var version = await cache.InboxVersionAsync(userId);
-        var me = (await people.FindManyAsync([userId])).FirstOrDefault() ?? new Person { Id = userId };
-        return new ShellModel(me, new ConversationListModel(await conversations.ListForUserAsync(userId), version, currentConversationId));
+        var list = await lists.ListAsync(userId);
+        return new ShellModel(await lists.MeAsync(userId), new ConversationListModel(list.Rows, list.Version, currentConversationId));
     }
 
     private async Task<Start> StartAsync(long conversationId, long readerId, long lastRead, ConversationHead head, IReadOnlyList<MessageView> recent)

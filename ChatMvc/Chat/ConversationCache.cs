@@ -178,7 +178,7 @@ public sealed class ConversationCache(
         }
 
 
-        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId));
+        await TouchInboxesAsync(conversationId, (await MembersAsync(conversationId)).Select(m => m.UserId));
     }
 
     // Something only the details hold moved: a member's read position or notification level, or who may use @everyone.
@@ -196,20 +196,35 @@ public sealed class ConversationCache(
     public async Task ConversationChangedAsync(long conversationId, IEnumerable<long>? alsoTell = null)
     {
         await DropAsync(conversationId, cause: null);
-        await TouchInboxesAsync((await MembersAsync(conversationId)).Select(m => m.UserId).Concat(alsoTell ?? []).Distinct());
+        await TouchInboxesAsync(conversationId, (await MembersAsync(conversationId)).Select(m => m.UserId).Concat(alsoTell ?? []).Distinct());
     }
 
-    public async Task TouchInboxesAsync(IEnumerable<long> userIds)
+    // Each bump records which conversation it was for, so a list poll can send only the rows that changed
+    // (ConversationListCache).
+    public async Task TouchInboxesAsync(long conversationId, IEnumerable<long> userIds)
     {
+        var item = conversationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var userId in userIds)
         {
             if (!await TryAsync(
-                    () => cache.IncrementAsync(CacheKeys.Inbox(userId)), "will retry telling the conversation list of user", userId))
+                    () => cache.IncrementAndLogAsync(CacheKeys.Inbox(userId), CacheKeys.InboxChanges(userId), item, InboxChangesKept),
+                    "will retry telling the conversation list of user", userId))
             {
                 pendingInboxes.TryAdd(userId, 0);
             }
         }
     }
+
+    // --- conversation list deltas ---------------------------------------------------------------------
+
+    // How many inbox changes are remembered per person: a list further behind gets the whole list again.
+    public const int InboxChangesKept = 256;
+
+    // The change recorded by a repair, which no longer knows which conversation it was for.
+    public const string AnyConversation = "*";
+
+    // True while a change to this person's list may not have reached the cache: their cached rows are not served.
+    public bool InboxPending(long userId) => !pendingInboxes.IsEmpty && pendingInboxes.ContainsKey(userId);
 
     // Retries the invalidations that failed; called periodically by CacheRepairService. While the cache is
     // still down, the first failure ends the round: the next one retries.
@@ -227,7 +242,8 @@ public sealed class ConversationCache(
 
         foreach (var userId in pendingInboxes.Keys)
         {
-            if (await FailureOfAsync(() => cache.IncrementAsync(CacheKeys.Inbox(userId))) is not null)
+            if (await FailureOfAsync(() => cache.IncrementAndLogAsync(
+                    CacheKeys.Inbox(userId), CacheKeys.InboxChanges(userId), AnyConversation, InboxChangesKept)) is not null)
             {
                 return;
             }
@@ -372,7 +388,7 @@ public sealed class ConversationCache(
     }
 
     // Only the cache being unreachable or too slow is survived; any other exception is a bug and propagates.
-    private static bool IsCacheFailure(Exception e) =>
+    internal static bool IsCacheFailure(Exception e) =>
         e is StackExchange.Redis.RedisException or TimeoutException;
 
     private static string? RoleIn(IEnumerable<MemberRole> members, long userId) => members.FirstOrDefault(m => m.UserId == userId)?.Role;

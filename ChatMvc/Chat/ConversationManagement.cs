@@ -123,7 +123,7 @@ public sealed class ConversationManagement(
         }
         else
         {
-            await cache.TouchInboxesAsync([creatorId, .. memberIds]);
+            await cache.TouchInboxesAsync(id, [creatorId, .. memberIds]);
         }
 
         return new StartOutcome(id, created);
@@ -321,7 +321,7 @@ public sealed class ConversationManagement(
 
         await conversations.SetNotificationLevelAsync(member.ConversationId, member.UserId, level);
         await cache.DetailsChangedAsync(member.ConversationId);
-        await cache.TouchInboxesAsync([member.UserId]);
+        await cache.TouchInboxesAsync(member.ConversationId, [member.UserId]);
         return level;
     }
 
@@ -347,7 +347,7 @@ public sealed class ConversationManagement(
         }
 
         await conversations.HideAsync(conversation.Id, userId);
-        await cache.TouchInboxesAsync([userId]);
+        await cache.TouchInboxesAsync(conversation.Id, [userId]);
         return true;
     }
 

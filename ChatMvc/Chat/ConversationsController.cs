@@ -8,7 +8,7 @@ namespace ChatMvc.Chat;
 
 [Authorize]
 public sealed class ConversationsController(
-    ConversationCache cache, ConversationQueries conversations, PeopleQueries people, ConversationManagement management) : Controller
+    ConversationCache cache, ConversationListCache lists, PeopleQueries people, ConversationManagement management) : Controller
 {
     public const int MaxTitleLength = ConversationManagement.MaxTitleLength;
 
@@ -18,24 +18,37 @@ public sealed class ConversationsController(
     [HttpGet("/conversations")]
     public async Task<IActionResult> Index()
     {
-        var version = await cache.InboxVersionAsync(CurrentUserId);
-        return View(new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version));
+        var list = await lists.ListAsync(CurrentUserId);
+        return View(new ConversationListModel(list.Rows, list.Version));
     }
 
     // Polled by the list: 204 from the cache while none of the user's conversations changed (given before MVC by
-    // IdlePolls; this answers the polls that find a change, and any IdlePolls left to it).
+    // IdlePolls; this answers the polls that find a change, and any IdlePolls left to it). A change answers with
+    // only the rows changed since v when the cache can tell which they are, else with the whole list.
     [HttpGet("/conversations/poll")]
     [IdlePoll(IdlePollKind.ConversationList)]
     public async Task<IActionResult> Poll(long v, long? current)
     {
-        var version = await cache.InboxVersionAsync(CurrentUserId);
-        if (version == v)
+        if (await cache.InboxVersionAsync(CurrentUserId) == v)
+        {
+            return NoContent();
+        }
+
+        var list = await lists.ListAsync(CurrentUserId, since: v);
+        if (list.Version == v)
         {
             return NoContent();
         }
 
         Response.DoNotCache();
-        return PartialView("_ConversationList", new ConversationListModel(await conversations.ListForUserAsync(CurrentUserId), version, current));
+        var model = new ConversationListModel(list.Rows, list.Version, current);
+        if (list.Changed is { } changed && ConversationListDeltaModel.From(model, changed) is { } delta)
+        {
+            Response.SwapNothing();
+            return PartialView("_ConversationListDelta", delta);
+        }
+
+        return PartialView("_ConversationList", model);
     }
 
     [HttpGet("/conversations/new")]

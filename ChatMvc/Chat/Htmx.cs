@@ -39,6 +39,9 @@ public static class Htmx
         response.TriggerClientEventAfterSettle(
             "reaction-changed", new { id = messageId, button = $"reaction-{messageId}-{MessageReactions.IdOf(emoji)}", said });
 
+    // The answer holds only out-of-band swaps: the element that asked stays as it is.
+    public static void SwapNothing(this HttpResponse response) => response.Headers["HX-Reswap"] = "none";
+
     // A page of older messages was added above the log.
     public static void OlderMessagesLoaded(this HttpResponse response) => response.TriggerClientEventAfterSwap("older-loaded");
 }

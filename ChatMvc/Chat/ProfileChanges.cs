@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Identity;
 namespace ChatMvc.Chat;
 
 // Changing a person's profile (name, time zone), from the profile page or the API.
-public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQueries conversations, ConversationCache cache)
+public sealed class ProfileChanges(
+    UserManager<ChatUser> users, ConversationQueries conversations, ConversationCache cache, ConversationListCache lists)
 {
     public const int MaxDisplayNameLength = 100;
 
@@ -30,6 +31,8 @@ public sealed class ProfileChanges(UserManager<ChatUser> users, ConversationQuer
         {
             return result;
         }
+
+        await lists.ProfileChangedAsync(user.Id);
 
         // Cached messages carry the old name; drop them so every conversation shows the new one.
         foreach (var conversationId in await conversations.ConversationIdsOfAsync(user.Id))

@@ -14,7 +14,7 @@ public sealed class ReadMarks(ConversationQueries conversations, ConversationCac
         if (shown.Any(m => m.Id > lastRead && m.SenderId != readerId) && await conversations.MarkReadAsync(conversationId, readerId, upTo))
         {
             await cache.DetailsChangedAsync(conversationId);
-            await cache.TouchInboxesAsync([readerId]);
+            await cache.TouchInboxesAsync(conversationId, [readerId]);
         }
     }
 }

@@ -111,6 +111,36 @@ public sealed record ShellModel(Person Me, ConversationListModel Conversations);
 
 public sealed record ConversationRowModel(ConversationSummary Conversation, bool IsCurrent);
 
+// The list's version, counts and poll address, and in an update the conversations gone from it.
+public sealed record ConversationListStateModel(ConversationListModel List, IReadOnlyList<long> Removed, bool OutOfBand);
+
+// A list poll's answer with only the rows that changed: each with the row it follows in the list (null: first).
+public sealed record ConversationListDeltaModel(ConversationListModel List, IReadOnlyList<(ConversationSummary Row, long? After)> Changed, IReadOnlyList<long> Removed)
+{
+    // Null when the whole list must be sent: the client's list had no row that stays, so there is nothing to place
+    // the changed rows beside (it shows the empty state), or the list is now empty.
+    public static ConversationListDeltaModel? From(ConversationListModel list, IReadOnlySet<long> changed)
+    {
+        var rows = list.Conversations;
+        if (!rows.Any(row => !changed.Contains(row.Id)))
+        {
+            return null;
+        }
+
+        var placed = new List<(ConversationSummary, long?)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (changed.Contains(rows[i].Id))
+            {
+                placed.Add((rows[i], i == 0 ? null : rows[i - 1].Id));
+            }
+        }
+
+        var removed = changed.Where(id => rows.All(row => row.Id != id)).Order().ToList();
+        return new ConversationListDeltaModel(list, placed, removed);
+    }
+}
+
 public sealed record NewConversationModel
 {
     public string? Query { get; init; }

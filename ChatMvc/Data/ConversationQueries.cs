@@ -13,8 +13,14 @@ public enum RemovalOutcome
 
 public sealed class ConversationQueries(ChatDb db, TimeProvider time)
 {
-    public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(long userId)
+    // The person's list, or only the given conversations' rows of it (those they still see).
+    public async Task<IReadOnlyList<ConversationSummary>> ListForUserAsync(long userId, IReadOnlyCollection<long>? only = null)
     {
+        if (only is { Count: 0 })
+        {
+            return [];
+        }
+
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<ConversationSummary>("""
             SELECT c.id, c.kind, c.title, c.last_activity_at,
@@ -38,8 +44,10 @@ public sealed class ConversationQueries(ChatDb db, TimeProvider time)
             LEFT JOIN messages lm ON lm.id = c.last_message_id
             LEFT JOIN users su ON su.id = lm.sender_id
             WHERE m.user_id = @userId AND m.hidden = 0
+            """ + (only is null ? "" : " AND c.id IN @only") + """
+
             ORDER BY c.last_activity_at DESC, c.id DESC
-            """, new { userId });
+            """, new { userId, only });
         return rows.ToList();
     }
 

@@ -19,7 +19,7 @@ public sealed record ImageUpload(StoredImage? Image, ImageRejection? Rejection)
 
 // Uploads from any front end (the pages, the API): read at most the size limit, process, store.
 public sealed class ImageService(
-    ImageProcessor processor, ImageLibrary library, ImageQueries images, ConversationQueries conversations, ConversationCache cache,
+    ImageProcessor processor, ImageLibrary library, ImageQueries images, ConversationQueries conversations, ConversationCache cache, ConversationListCache lists,
     ILogger<ImageService> logger)
 {
     // A photo for a message in this conversation; only its members can fetch it. The caller has checked
@@ -98,6 +98,7 @@ public sealed class ImageService(
     // Cached messages carry the sender's avatar id, and conversation lists show it: drop and tell.
     private async Task AvatarChangedAsync(long userId)
     {
+        await lists.ProfileChangedAsync(userId);
         foreach (var conversationId in await conversations.ConversationIdsOfAsync(userId))
         {
             await cache.ConversationChangedAsync(conversationId);
