@@ -9,7 +9,7 @@ namespace ChatMvc.Chat;
 // hold messages that were read. When more are unread than one window shows, the window stops there, marks read only
 // what it showed and offers the rest ("N more unread"); it is not live, since new messages would arrive below a gap.
 public sealed class ChatWindows(
-    ConversationCache cache, ConversationListCache lists, MessageQueries messages, ReadMarks reads)
+    ConversationCache cache, ConversationListCache lists, ConversationQueries conversations, MessageQueries messages, ReadMarks reads)
 {
     public async Task<ChatWindowModel> OpenAsync(ConversationDetails details, MessageViewer viewer, long? unreadAfter = null)
     {
