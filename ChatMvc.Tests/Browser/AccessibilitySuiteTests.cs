@@ -162,6 +162,11 @@ public sealed class AccessibilitySuiteTests(BrowserFixture browser, Accessibilit
         await Expect(annPage.Locator(".conversation-row")).ToHaveCountAsync(2);
         await Expect(annPage.Locator(".conversation-mention")).ToHaveCountAsync(1);
         await AuditAsync(annPage, "conversation list", screenshot: "conversations");
+        // A live update carries only the new row, put first by an out-of-band swap.
+        var fromDee = await dee.StartConversationAsync(ann);
+        await dee.SendAsync(fromDee, "Have you got a minute?");
+        await Expect(annPage.Locator("#conversation-rows > li").First).ToHaveIdAsync($"conversation-{fromDee}", new() { Timeout = 5000 });
+        await AuditAsync(annPage, "conversation list after a live update");
         await OpenAsync(annPage, $"/conversations/{group}");
         await Expect(annPage.Locator("mark.mention")).ToHaveCountAsync(2);
         await AuditAsync(annPage, "group window with mentions and the notification level");
