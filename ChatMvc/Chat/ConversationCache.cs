@@ -204,7 +204,9 @@ public sealed class ConversationCache(
     public async Task TouchInboxesAsync(long conversationId, IEnumerable<long> userIds)
     {
         var item = conversationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var userId in userIds)
+        // All the members at once rather than one after another: Redis pipelines the calls, so a send waits for one
+        // round trip however many members there are.
+        await Task.WhenAll(userIds.Select(async userId =>
         {
             if (!await TryAsync(
                     () => cache.IncrementAndLogAsync(CacheKeys.Inbox(userId), CacheKeys.InboxChanges(userId), item, InboxChangesKept),
@@ -212,7 +214,7 @@ public sealed class ConversationCache(
             {
                 pendingInboxes.TryAdd(userId, 0);
             }
-        }
+        }));
     }
 
     // --- conversation list deltas ---------------------------------------------------------------------
