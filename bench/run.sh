@@ -71,7 +71,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BROKEN=0
 
-app_cpu() { awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"; }
+# The app's CPU time in clock ticks; 0 once the app is gone (the flood rows then say it died).
+app_cpu() { awk '{ print $14 + $15 }' "/proc/$APP_PID/stat" 2>/dev/null || echo 0; }
 
 # wrk_run NAME PATH [ENV=VALUE ...]: a warm-up, then the measured run (CONNECTIONS=N to change the
 # connection count); sets RUN (the RESULT line plus sql=,
@@ -117,13 +118,16 @@ photo_bench() {
 # for CLIENT_SECONDS after one unmeasured round, spread over as many bench/LoadGen processes as their open-file
 # limit needs. Sets RUN to one RESULT line: the processes' counts summed, p50/p99 over all their polls,
 # sql= (statements during the run), cpu_pct= (the app's CPU over the run, % of one core), cpu_us= (per poll)
-# and rss_mb= (the app's largest VmRSS sampled every 0.5 s).
+# rss_mb= (the app's largest VmRSS sampled every 0.5 s) and fds_max= (the most descriptors it held in those samples).
 pollers_run() {
     local clients="$1" sessions="$2" procs per n i pid before after cpu_before cpu_after started line
     local pids=() files=()
     procs=$(((clients + CLIENTS_PER_LOADGEN - 1) / CLIENTS_PER_LOADGEN))
     per=$(((clients + procs - 1) / procs))
-    (while kill -0 "$APP_PID" 2>/dev/null; do rss_kb VmRSS; sleep 0.5; done) >"$WORK/rss.txt" &
+    (while kill -0 "$APP_PID" 2>/dev/null; do
+        echo "$(rss_kb VmRSS) $(find "/proc/$APP_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+        sleep 0.5
+    done) >"$WORK/rss.txt" &
     SAMPLER_PID=$!
     before="$(questions)"
     cpu_before="$(app_cpu)"
@@ -162,7 +166,8 @@ PY
     RUN="$RUN sql=$((after - before - QUESTIONS_OVERHEAD))"
     RUN="$RUN cpu_pct=$(((cpu_after - cpu_before) * 100 / $(getconf CLK_TCK) / (SECONDS - started > 0 ? SECONDS - started : 1)))"
     RUN="$RUN cpu_us=$(((cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (n > 0 ? n : 1)))"
-    RUN="$RUN rss_mb=$(($(sort -n "$WORK/rss.txt" | tail -n 1) / 1024)) first_error=\"$(grep -ho 'first_error=.*' "$WORK"/loadgen.* | head -n 1 | cut -c13-90)\""
+    RUN="$RUN rss_mb=$(($(awk '{ print $1 }' "$WORK/rss.txt" | sort -n | tail -n 1) / 1024))"
+    RUN="$RUN fds_max=$(awk '{ print $2 }' "$WORK/rss.txt" | sort -n | tail -n 1) first_error=\"$(grep -ho 'first_error=.*' "$WORK"/loadgen.* | head -n 1 | cut -c13-90)\""
 }
 
 # settle: after a run, wait (at most 60 s) until the app has closed the run's connections, so the next run starts
@@ -241,7 +246,7 @@ many_clients() {
         "< 1 GB" "$(verdict "$rss_max < 1024")"
     row "h. flood: $flood connections, limit $limit" "the app answered throughout ($(field "$flooded" health_polls) /healthz on a kept connection, $(field "$flooded" health_errors) failed); $(field "$flooded" clients_refused) clients refused, $(field "$flooded" clients_clean) admitted" \
         "never a crash" "$(verdict "'$(field "$flooded" alive)' == 'yes' and $(field "$flooded" health_errors) == 0 and '$(field "$flooded" healthz_after)' == '200'")"
-    row "h. flood: the admitted pollers" "p50 $(field "$flooded" p50_ms) ms, p99 $(field "$flooded" p99_ms) ms ($(spread "${floods[@]}")), $(field "$flooded" requests) polls, peak $(field "$flooded" rss_mb) MB" \
+    row "h. flood: the admitted pollers" "p50 $(field "$flooded" p50_ms) ms, p99 $(field "$flooded" p99_ms) ms ($(spread "${floods[@]}")), $(field "$flooded" requests) polls, peak $(field "$flooded" rss_mb) MB, at most $(field "$flooded" fds_max) descriptors" \
         "p99 < 50 ms" "$(verdict "$(field "$flooded" p99_ms) < 50")"
 }
 

@@ -1,7 +1,12 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ChatMvc.Health;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using ChatMvc.Tests.Infrastructure;
 
 namespace ChatMvc.Tests.Health;
@@ -99,6 +104,36 @@ public sealed class ConnectionLimitsTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync("/healthz")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_connection_past_the_limit_is_closed_in_the_accept_loop_and_a_closed_one_frees_its_place()
+    {
+        var gate = new ConnectionGate(Options.Create(new KestrelServerOptions { Limits = { MaxConcurrentConnections = 2 } }));
+        var offered = Enumerable.Range(1, 4).Select(i => new OfferedConnection($"c{i}")).ToList();
+        await using var listener = new GatedListener(new OfferingListener(offered), gate);
+
+        var first = await listener.AcceptAsync();
+        var second = await listener.AcceptAsync();
+        Assert.Equal(["c1", "c2"], new[] { first!.ConnectionId, second!.ConnectionId });
+        Assert.Equal(2, gate.Open);
+
+        // The third and fourth are closed before the listener asks the transport for another: none is handed on.
+        Assert.Null(await listener.AcceptAsync());
+        Assert.All(offered[2..], c => Assert.True(c.Aborted && c.Disposed, $"{c.ConnectionId} was not closed"));
+        Assert.False(offered[0].Aborted || offered[0].Disposed);
+        Assert.Equal(2, gate.TakeRefused());
+        Assert.Equal(0, gate.TakeRefused());
+
+        await first.DisposeAsync();
+        await first.DisposeAsync();
+        Assert.True(offered[0].Disposed);
+        Assert.Equal(1, gate.Open);
+
+        var next = new OfferedConnection("c5");
+        await using var again = new GatedListener(new OfferingListener([next]), gate);
+        Assert.Equal("c5", (await again.AcceptAsync())?.ConnectionId);
+        Assert.Equal(2, gate.Open);
+    }
+
     public void Dispose()
     {
         sockets.ForEach(s => s.Dispose());
@@ -133,13 +168,14 @@ public sealed class ConnectionLimitsTests : IDisposable
     private async Task<string?> HealthOnNewSocketAsync(AppProcess app)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, app.Port);
-        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
         var head = new StringBuilder();
         var buffer = new byte[4096];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
         {
+            // A refused connection is reset, which the client may see as soon as it connects or sends.
+            await socket.ConnectAsync(IPAddress.Loopback, app.Port);
+            await socket.SendAsync(Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
             while (!head.ToString().Contains("\r\n\r\n"))
             {
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
@@ -175,5 +211,43 @@ public sealed class ConnectionLimitsTests : IDisposable
         }
 
         return null;
+    }
+
+    // A transport that offers the given connections, then reports that listening is over.
+    private sealed class OfferingListener(IEnumerable<ConnectionContext> connections) : IConnectionListener
+    {
+        private readonly Queue<ConnectionContext> queue = new(connections);
+
+        public EndPoint EndPoint { get; } = new IPEndPoint(IPAddress.Loopback, 0);
+
+        public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(queue.TryDequeue(out var next) ? next : null);
+
+        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class OfferedConnection(string id) : ConnectionContext
+    {
+        public bool Aborted { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public override string ConnectionId { get; set; } = id;
+
+        public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+        public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+        public override IDuplexPipe Transport { get; set; } = null!;
+
+        public override void Abort(ConnectionAbortedException abortReason) => Aborted = true;
+
+        public override ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -6,9 +7,9 @@ namespace ChatMvc.Health;
 
 // Every client connection holds a file descriptor. When the process runs out of them, accept() fails and so
 // does everything else that opens one (a database connection, Redis, a file upload, the runtime's own reads
-// of /proc and the cgroup files), so a connection flood takes down the clients already served. Kestrel's
-// connection limit keeps a reserve of descriptors for all of that: connections past the limit are accepted
-// and closed at once, while the admitted ones and /healthz go on being answered.
+// of /proc and the cgroup files), so a connection flood takes down the clients already served. The connection
+// limit keeps a reserve of descriptors for all of that: connections past the limit are accepted and closed at
+// once in the accept loop (ConnectionGate), while the admitted ones and /healthz go on being answered.
 public static class ConnectionLimits
 {
     public const string MaxConnectionsKey = "Kestrel:Limits:MaxConcurrentConnections";
@@ -64,8 +65,29 @@ public static class ConnectionLimits
                 Configured(configuration, MaxConnectionsKey) ?? (openFileLimit is { } limit ? DefaultFor(limit) : null);
             options.Limits.MaxConcurrentUpgradedConnections = Configured(configuration, MaxUpgradedConnectionsKey) ?? 0;
         });
+        services.AddSingleton<ConnectionGate>();
+        GateTransports(services);
         services.AddHostedService<RefusedConnectionsLog>();
         return services;
+    }
+
+    // Every transport Kestrel has registered (sockets) accepts through the gate (ConnectionGate.cs).
+    private static void GateTransports(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var transport = services[i];
+            if (transport.ServiceType != typeof(IConnectionListenerFactory) || transport.IsKeyedService)
+            {
+                continue;
+            }
+
+            services[i] = ServiceDescriptor.Singleton<IConnectionListenerFactory>(provider => new GatedListenerFactory(
+                (IConnectionListenerFactory)(transport.ImplementationInstance
+                    ?? transport.ImplementationFactory?.Invoke(provider)
+                    ?? ActivatorUtilities.CreateInstance(provider, transport.ImplementationType!)),
+                provider.GetRequiredService<ConnectionGate>()));
+        }
     }
 
     // Said once at startup, so whoever runs the app sees the limit in force and where it came from.

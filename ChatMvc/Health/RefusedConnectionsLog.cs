@@ -5,10 +5,12 @@ namespace ChatMvc.Health;
 // Kestrel logs a warning for every connection it refuses past its limit. In a flood that is thousands of lines a
 // second into the console logger's bounded queue, whose writers then wait, so the threads that should be closing
 // the refused connections stall and the descriptors the limit keeps in reserve run out. appsettings.json turns
-// those warnings off; this says instead, at most once per interval, how many connections were refused, counted
-// by Kestrel's own kestrel.rejected_connections instrument.
+// those warnings off; this says instead, at most once per interval, how many connections were refused: by the
+// gate in the accept loop (ConnectionGate), and by Kestrel's own limits (its kestrel.rejected_connections
+// instrument), which upgraded connections still meet.
 public sealed class RefusedConnectionsLog(
-    IMeterFactory meters, IConfiguration configuration, TimeProvider time, ILogger<RefusedConnectionsLog> logger) : BackgroundService
+    IMeterFactory meters, ConnectionGate gate, IConfiguration configuration, TimeProvider time, ILogger<RefusedConnectionsLog> logger)
+    : BackgroundService
 {
     public const string IntervalKey = "ConnectionLimits:RefusedReportSeconds";
 
@@ -48,7 +50,7 @@ public sealed class RefusedConnectionsLog(
 
     private void Report(int seconds)
     {
-        var count = Interlocked.Exchange(ref refused, 0);
+        var count = Interlocked.Exchange(ref refused, 0) + gate.TakeRefused();
         if (count > 0)
         {
             logger.LogWarning(
