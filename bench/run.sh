@@ -167,7 +167,7 @@ PY
     RUN="$RUN cpu_pct=$(((cpu_after - cpu_before) * 100 / $(getconf CLK_TCK) / (SECONDS - started > 0 ? SECONDS - started : 1)))"
     RUN="$RUN cpu_us=$(((cpu_after - cpu_before) * 1000000 / $(getconf CLK_TCK) / (n > 0 ? n : 1)))"
     RUN="$RUN rss_mb=$(($(awk '{ print $1 }' "$WORK/rss.txt" | sort -n | tail -n 1) / 1024))"
-    RUN="$RUN fds_max=$(awk '{ print $2 }' "$WORK/rss.txt" | sort -n | tail -n 1) first_error=\"$(grep -ho 'first_error=.*' "$WORK"/loadgen.* | head -n 1 | cut -c13-90)\""
+    RUN="$RUN fds_max=$(awk '{ print $2 }' "$WORK/rss.txt" | sort -n | tail -n 1) first_error=\"$({ grep -ho 'first_error=.*' "$WORK"/loadgen.* || true; } | head -n 1 | cut -c13-90)\""
 }
 
 # settle: after a run, wait (at most 60 s) until the app has closed the run's connections, so the next run starts
