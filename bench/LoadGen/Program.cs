@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 // Load for what wrk cannot do; run by bench/run.sh. Each command prints one line
@@ -280,7 +281,9 @@ internal static class Pollers
                         failed += measured ? 1 : 0;
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                // A connection the app turns away at its limit is reset as soon as it is accepted, and the client can
+                // meet that as a bare SocketException while it is still connecting.
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or SocketException)
                 {
                     Failed(e.Message, started);
                     failed += measured ? 1 : 0;
@@ -487,7 +490,7 @@ internal static partial class Senders
                 Follow(html);
                 return null;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or SocketException)
             {
                 return e.Message;
             }
