@@ -56,6 +56,7 @@ install_missing() {
 # --- servers and the app ----------------------------------------------------------------------------
 
 APP_PID=""
+APP2_PID=""
 # More NAME=value settings for the app, from a caller that needs them (bench/files.sh: where the file store is).
 [ -n "${APP_ENV+set}" ] || APP_ENV=()
 SAMPLER_PID=""
@@ -65,6 +66,7 @@ cleanup() {
     servers_stop_one "$SENDER_PID"
     servers_stop_one "$SAMPLER_PID"
     servers_stop_one "$APP_PID"
+    servers_stop_one "$APP2_PID"
     servers_stop
     rm -rf "$WORK"
 }
@@ -75,24 +77,43 @@ sql() { mariadb --no-defaults -h127.0.0.1 -P"$SERVERS_MYSQL_PORT" -uchat -p"$SER
 questions() { sql -e "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2; }
 
 start_app() {
-    local ports
-    ports="$(servers_free_ports)"
-    BASE="http://127.0.0.1:${ports% *}"
     sql -e "CREATE DATABASE chatbench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    launch_app "$RESULTS/app.log"
+    BASE="$LAUNCHED_BASE"
+    APP_PID="$LAUNCHED_PID"
+    servers_wait "the app" "$APP_PID" "$RESULTS/app.log" app_healthy || die "the app did not answer /healthz"
+}
+
+# start_second_app: another instance on the same database and Redis (as docker-compose scales the app), at BASE2 with
+# APP2_PID; the sign-in cookies of the first work there too (the data protection keys are in the database).
+start_second_app() {
+    launch_app "$RESULTS/app2.log"
+    BASE2="$LAUNCHED_BASE"
+    APP2_PID="$LAUNCHED_PID"
+    servers_wait "the second instance" "$APP2_PID" "$RESULTS/app2.log" app2_healthy || die "the second instance did not answer /healthz"
+}
+
+app2_healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE2/healthz")" = 200 ]; }
+
+# launch_app LOG: starts an instance of the app on a free port; sets LAUNCHED_BASE and LAUNCHED_PID.
+launch_app() {
+    local ports base
+    ports="$(servers_free_ports)"
+    base="http://127.0.0.1:${ports% *}"
     # exec keeps the PID: the one started is the one stopped. The missed-message mail looks once a day here, so
     # the SQL counted while clients poll is the polls' own (the mail's rounds are a few queries a minute otherwise).
     # The per-person send limit (600 a minute) is lifted: 8 senders at 200/s pass it within 30 s, and the bench
     # measures sending, not the limiter.
     (
         cd "$ROOT/ChatMvc"
-        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$BASE" App__PublicUrl="$BASE" \
+        exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" App__PublicUrl="$base" \
             Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
             Redis__Configuration="$CHATMVC_TEST_REDIS" Notifications__EmailIntervalSeconds=86400 \
             Api__RateLimits__PostingPerMinute=1000000 "${APP_ENV[@]}" \
             dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"
-    ) >"$RESULTS/app.log" 2>&1 &
-    APP_PID=$!
-    servers_wait "the app" "$APP_PID" "$RESULTS/app.log" app_healthy || die "the app did not answer /healthz"
+    ) >"$1" 2>&1 &
+    LAUNCHED_PID=$!
+    LAUNCHED_BASE="$base"
 }
 
 app_healthy() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; }
