@@ -15,6 +15,8 @@ public sealed class ConversationCache(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly ParsedMessages parsed = new();
+
     private readonly CacheFailureLog failures = new(time, logger);
 
     // Invalidations that could not reach the cache. Until they do, the cache may hold state older than the
@@ -94,7 +96,7 @@ public sealed class ConversationCache(
             "reading from the database the recent messages of conversation", conversationId);
         if (ConversationHead.Parse(cached.Head) is { } cachedHead)
         {
-            return (cachedHead, cached.Recent.Select(item => JsonSerializer.Deserialize<MessageView>(item, Json)!).ToList());
+            return (cachedHead, cached.Recent.Select(parsed.Parse).ToList());
         }
 
         var snapshot = await ReadSnapshotAsync(conversationId);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,8 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static readonly ConditionalWeakTable<MessageView, KnownKey> Keys = [];
+
     // The views are compiled into this assembly: another build may render a message differently.
     private static readonly string Build = typeof(MessageFragments).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
@@ -31,8 +34,21 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
     // Fragments rendered here rather than found; for tests and diagnostics.
     public long Renders => Interlocked.Read(ref renders);
 
-    public static string KeyOf(MessageView message, ViewerClock clock) =>
-        KeyOf(message, clock.Format(new TimeView(message.CreatedUtc, TimeStyle.Message)));
+    // A message's key for the clock it is shown by. Worked out once per message object and clock reading: the cached
+    // recent messages are the same objects from one window to the next (ParsedMessages), and the window asks for
+    // each key twice (to fetch the misses, then to render).
+    public static string KeyOf(MessageView message, ViewerClock clock)
+    {
+        var shownTime = clock.Format(new TimeView(message.CreatedUtc, TimeStyle.Message));
+        if (Keys.TryGetValue(message, out var known) && known.ShownTime == shownTime)
+        {
+            return known.Key;
+        }
+
+        var key = KeyOf(message, shownTime);
+        Keys.AddOrUpdate(message, new KnownKey(shownTime, key));
+        return key;
+    }
 
     private static string KeyOf(MessageView message, string shownTime)
     {
@@ -74,11 +90,11 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
 
     public async Task<string[]> PartsAsync(string key, Func<Task<string>> render)
     {
-        if (!local.TryGetValue(key, out string? html))
+        if (!local.TryGetValue(key, out string[]? parts))
         {
             Interlocked.Increment(ref renders);
-            html = await render();
-            Keep(key, html);
+            var html = await render();
+            parts = Keep(key, html);
             if (store.SharedAcrossInstances)
             {
                 try
@@ -92,9 +108,12 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
             }
         }
 
-        return html!.Split(PartSeparator);
+        return parts!;
     }
 
-    private void Keep(string key, string html) =>
-        local.Set(key, html, new MemoryCacheEntryOptions { Size = html.Length, SlidingExpiration = StoredFor });
+    // Kept in process already split, so a window only copies the parts into its page.
+    private string[] Keep(string key, string html) =>
+        local.Set(key, html.Split(PartSeparator), new MemoryCacheEntryOptions { Size = html.Length, SlidingExpiration = StoredFor });
+
+    private sealed record KnownKey(string ShownTime, string Key);
 }
