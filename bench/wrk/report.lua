@@ -2,7 +2,9 @@
 --   BENCH_COOKIE       Cookie header to send (a signed-in session), optional
 --   BENCH_HTMX         "1" sends HX-Request: true, as htmx does (an expired cookie then answers 401, not a redirect)
 --   BENCH_PATH         path to request; "{before}" in it is replaced on every request by a random id in
---   BENCH_BEFORE_MIN, BENCH_BEFORE_MAX   (older-history pages spread over the whole conversation)
+--   BENCH_BEFORE_MIN, BENCH_BEFORE_MAX   (older-history pages spread over the whole conversation), one of
+--   BENCH_BEFORE_PAGES evenly spaced ids when that is set (so runs on conversations of different sizes ask for as
+--                      many different pages, and find as many of their messages' fragments already rendered)
 -- and prints one line the script parses:
 --   RESULT requests=N errors=N rps=N p50_ms=N p99_ms=N max_ms=N non_2xx=N bytes_per_request=N
 
@@ -10,6 +12,7 @@ local cookie = os.getenv("BENCH_COOKIE")
 local path = os.getenv("BENCH_PATH")
 local before_min = tonumber(os.getenv("BENCH_BEFORE_MIN") or "")
 local before_max = tonumber(os.getenv("BENCH_BEFORE_MAX") or "")
+local before_pages = tonumber(os.getenv("BENCH_BEFORE_PAGES") or "")
 
 if cookie and cookie ~= "" then
     wrk.headers["Cookie"] = cookie
@@ -28,6 +31,10 @@ if before_min and before_max and string.find(wrk.path, "{before}", 1, true) then
     end
     function request()
         local before = math.random(before_min, before_max)
+        if before_pages and before_pages > 1 then
+            local step = (before_max - before_min) / (before_pages - 1)
+            before = before_min + math.floor(math.random(0, before_pages - 1) * step)
+        end
         return wrk.format(nil, (template:gsub("{before}", tostring(before))))
     end
 end
