@@ -13,6 +13,12 @@ public abstract class ChatAppFactory : WebApplicationFactory<Program>
 
     private readonly string storageFolder = Directory.CreateTempSubdirectory("chatmvc-files-").FullName;
 
+    // Each host watches its web root (asp-append-version) and its settings files, and on Linux every watcher is an
+    // inotify instance, of which a user may have 128. The hosts' web root providers outlive the hosts, so a full run
+    // of a few hundred hosts ran out of them partway and every later host failed to render a page. Polling watchers
+    // take no instance; a test run needs no change notifications.
+    static ChatAppFactory() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     protected ChatAppFactory(Engine engine)
     {
         Database = new TestDatabase(engine);
