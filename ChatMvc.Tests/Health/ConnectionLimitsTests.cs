@@ -134,6 +134,24 @@ public sealed class ConnectionLimitsTests : IDisposable
         Assert.Equal(2, gate.Open);
     }
 
+    [Fact]
+    public async Task A_refused_connection_that_fails_to_close_does_not_stop_the_listener()
+    {
+        var gate = new ConnectionGate(Options.Create(new KestrelServerOptions { Limits = { MaxConcurrentConnections = 1 } }));
+        await using var first = new GatedListener(new OfferingListener([new OfferedConnection("c1")]), gate);
+        Assert.Equal("c1", (await first.AcceptAsync())?.ConnectionId);
+
+        // The only place is taken: c2 throws while it is being closed, and the listener still goes on to refuse c3.
+        var broken = new OfferedConnection("c2") { FailsToClose = true };
+        var later = new OfferedConnection("c3");
+        await using var listener = new GatedListener(new OfferingListener([broken, later]), gate);
+        Assert.Null(await listener.AcceptAsync());
+        Assert.True(broken.Aborted);
+        Assert.True(later.Aborted && later.Disposed);
+        Assert.Equal(2, gate.TakeRefused());
+        Assert.Equal(1, gate.Open);
+    }
+
     public void Dispose()
     {
         sockets.ForEach(s => s.Dispose());
@@ -242,12 +260,14 @@ public sealed class ConnectionLimitsTests : IDisposable
 
         public override IDuplexPipe Transport { get; set; } = null!;
 
+        public bool FailsToClose { get; init; }
+
         public override void Abort(ConnectionAbortedException abortReason) => Aborted = true;
 
         public override ValueTask DisposeAsync()
         {
             Disposed = true;
-            return ValueTask.CompletedTask;
+            return FailsToClose ? ValueTask.FromException(new IOException("The socket would not close.")) : ValueTask.CompletedTask;
         }
     }
 }

@@ -64,8 +64,16 @@ public sealed class GatedListener(IConnectionListener transport, ConnectionGate 
 
             // Abort closes the socket now; waiting for the rest of its teardown before accepting again keeps a flood
             // in the listen queue rather than in this process.
-            connection.Abort(new ConnectionAbortedException("The limit of connections at once was reached."));
-            await connection.DisposeAsync();
+            try
+            {
+                connection.Abort(new ConnectionAbortedException("The limit of connections at once was reached."));
+                await connection.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // A refused connection that fails to close is refused all the same. Letting the failure out would end
+                // Kestrel's accept loop, and no client would get in again until the app restarted.
+            }
         }
 
         return null;
