@@ -38,6 +38,7 @@ public static class Startup
         services.AddSingleton<ChatWindowUpdates>();
         services.AddSingleton<ChatWindows>();
         services.AddSingleton<MessageFragments>();
+        services.AddSingleton<MessageArticles>();
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<ReactionQueries>();
         services.AddSingleton<MessageReactions>();

@@ -49,6 +49,39 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_picker_arrives_when_the_menu_opens_and_takes_the_focus_from_the_link_it_replaces()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann Waits");
+        await using var bea = await browser.RegisterPersonAsync("Bea Waits");
+        var id = await ann.StartConversationAsync(bea);
+        await bea.SendAsync(id, "A slow network");
+        var page = ann.Page;
+        // The picker is held back until the keyboard has reached the link it replaces, as on a slow network.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/reactions/picker", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(ChatUrls.Conversation(id));
+        var message = page.Locator("article.message", new() { HasText = "A slow network" });
+        await Expect(message.Locator(".reaction-picker")).ToHaveCountAsync(0);
+
+        await message.Locator("summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(message.GetByRole(AriaRole.Link, new() { Name = "React to this message" })).ToBeFocusedAsync();
+        release.SetResult();
+
+        await Expect(message.GetByRole(AriaRole.Button, new() { Name = "React with 👍" })).ToBeFocusedAsync();
+        await Expect(message.GetByRole(AriaRole.Link, new() { Name = "React to this message" })).ToHaveCountAsync(0);
+        Assert.Empty(await BrowserFixture.AxeViolationsAsync(page));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(message.Locator("ul.reactions button.reaction")).ToHaveAccessibleNameAsync("👍 1 from you");
+    }
+
+    [Fact]
     public async Task A_word_typed_in_the_menu_becomes_a_reaction_and_a_bad_one_shows_its_reason_in_place()
     {
         await using var ann = await browser.RegisterPersonAsync("Ann Words");

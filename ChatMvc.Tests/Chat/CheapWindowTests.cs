@@ -123,6 +123,41 @@ public abstract class CheapWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Null(deleted.QuerySelector("details.message-menu"));
     }
 
+    [Fact]
+    public async Task A_whole_message_is_reused_for_viewers_who_see_it_alike_and_rendered_for_each_once_it_shows_reactions()
+    {
+        using var ann = await app.NewPersonAsync("Ann Article");
+        using var bo = await app.NewPersonAsync("Bo Article");
+        using var cy = await app.NewPersonAsync("Cy Article");
+        var id = await ann.StartConversationAsync("Articles", bo, cy);
+        var messageId = ChatSteps.MessageIds((await ann.SendAsync(id, "The same for both of you")).Document)[^1];
+        var articles = app.Services.GetRequiredService<MessageArticles>();
+        var boSees = (await bo.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+        var rendered = articles.Renders;
+
+        var cySees = (await cy.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+
+        // Cy is shown the copy rendered for Bo; Ann, who wrote it, has her own, with Edit and Delete.
+        Assert.Equal(rendered, articles.Renders);
+        Assert.Equal(boSees.OuterHtml, cySees.OuterHtml);
+        var annSees = (await ann.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
+        Assert.Null(cySees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));
+        Assert.NotNull(annSees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));
+
+        // Once it has a reaction each viewer sees whose it is, so nobody is shown another's copy.
+        await bo.SubmitOnAsync(ChatUrls.Reactions(id, messageId), "main form.reaction-other", new() { ["emoji"] = "👍" });
+        var boReaction = (await bo.OpenAsync(id)).Document.QuerySelector($"#message-{messageId} ul.reactions button")!;
+        var cyReaction = (await cy.OpenAsync(id)).Document.QuerySelector($"#message-{messageId} ul.reactions button")!;
+        Assert.Equal("true", boReaction.GetAttribute("aria-pressed"));
+        Assert.Equal("you", boReaction.GetAttribute("title"));
+        Assert.Equal("false", cyReaction.GetAttribute("aria-pressed"));
+        Assert.Equal("Bo Article", cyReaction.GetAttribute("title"));
+
+        // And when the reaction is taken back, the copy kept before it is right again.
+        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} ul.reactions button");
+        Assert.Equal(boSees.OuterHtml, (await cy.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!.OuterHtml);
+    }
+
     private static string Title(Page window) => window.Document.QuerySelector(".chat-header h1")!.TextContent.Trim();
 
     private async Task ExecuteAsync(string sql, object parameters)

@@ -166,13 +166,13 @@ public abstract class LocalTimesTests<TApp>(TApp app) : IClassFixture<TApp>
         var bos = Article(annsPage, "Bo's own");
 
         Assert.Empty(bos.QuerySelectorAll("a[href$='/edit'], form[action$='/delete']"));
-        Assert.Equal(["Reply to this message"], bos.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
+        Assert.Equal(["Reply to this message", "React to this message"], bos.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
         var menu = mine.QuerySelector("details.message-menu")!;
         var summary = menu.QuerySelector("summary")!;
         var time = summary.QuerySelector("time")!;
         Assert.Equal(mine.QuerySelector(".message-meta time")!.GetAttribute("datetime"), time.GetAttribute("datetime"));
         Assert.Equal($"Actions for the message from Ann Menu at {time.TextContent}", AccessibleText(summary));
-        Assert.Equal(["Edit message", "Reply to this message"], menu.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
+        Assert.Equal(["Edit message", "Reply to this message", "React to this message"], menu.QuerySelectorAll(".message-actions a").Select(a => Normalize(a.TextContent)));
         Assert.Equal(["Delete message"], menu.QuerySelectorAll(".message-actions form[action$='/delete'] button").Select(b => Normalize(b.TextContent)));
         Assert.Single(Article((await bo.OpenAsync(id)).Document, "Bo's own").QuerySelectorAll("details.message-menu"));
 

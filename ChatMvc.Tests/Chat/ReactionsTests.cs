@@ -23,7 +23,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Ship it?");
 
-        var window = await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='👍']");
+        var window = await ReactAsync(bo, id, messageId, "👍");
         var annWindow = await ann.OpenAsync(id);
 
         Assert.Equal(HttpStatusCode.OK, window.Status);
@@ -44,7 +44,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Toggle");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Cake in the kitchen");
-        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='🎉']");
+        await ReactAsync(bo, id, messageId, "🎉");
 
         var joined = await ann.Client.PressAsync(await ann.OpenAsync(id), $"#message-{messageId} ul.reactions button");
         var both = Assert.Single(ReactionButtons(joined.Document, messageId));
@@ -58,17 +58,16 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task A_word_typed_in_the_menu_opens_the_reaction_page_filled_in_and_is_a_reaction_and_a_stale_remove_changes_nothing()
+    public async Task A_word_typed_on_the_reaction_page_is_a_reaction_and_a_stale_remove_changes_nothing()
     {
         using var ann = await app.NewPersonAsync("Ann Word");
         using var bo = await app.NewPersonAsync("Bo Word");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Deploying now");
 
-        var filledIn = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = "  ship it " }, $"#message-{messageId} form.reaction-other");
-        Assert.Equal("  ship it ", ((IHtmlInputElement)filledIn.Document.QuerySelector($"main #reaction-text-{messageId}")!).Value);
+        var reactionPage = await OpenReactionPageAsync(bo, id, messageId);
         Assert.Equal(0, await CountReactionsAsync(messageId));
-        var window = await bo.Client.SubmitAsync(filledIn, [], "main form.reaction-other");
+        var window = await bo.Client.SubmitAsync(reactionPage, new() { ["emoji"] = "  ship it " }, "main form.reaction-other");
         var removed = await bo.Client.PressAsync(window, $"#message-{messageId} ul.reactions button");
         var staleAgain = await bo.Client.PressAsync(window, $"#message-{messageId} ul.reactions button");
 
@@ -89,8 +88,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Try me");
 
-        var filledIn = await bo.Client.SubmitAsync(await bo.OpenAsync(id), new() { ["emoji"] = emoji }, $"#message-{messageId} form.reaction-other");
-        var page = await bo.Client.SubmitAsync(filledIn, [], "main form.reaction-other");
+        var page = await bo.Client.SubmitAsync(await OpenReactionPageAsync(bo, id, messageId), new() { ["emoji"] = emoji }, "main form.reaction-other");
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Equal(expected, page.Document.QuerySelector("main [role=alert]")!.TextContent.Trim());
@@ -112,7 +110,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var first = await SendAsync(ann, id, "One");
         await SendAsync(ann, id, "Two");
         await SendAsync(bo, id, "Three");
-        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{first} .reaction-choices button[value='👍']");
+        await ReactAsync(bo, id, first, "👍");
         await ann.OpenAsync(id);
 
         var window = (await ann.OpenAsync(id)).Document;
@@ -124,7 +122,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var actions = (IHtmlFormElement)window.GetElementById(MessageItem.ActionsFormId)!;
         Assert.Single(actions.QuerySelectorAll("input[name=__RequestVerificationToken]"));
         var buttons = window.QuerySelectorAll("article.message button[type=submit][formaction]").Cast<IHtmlButtonElement>().ToList();
-        Assert.Equal(3 * MessageReactions.CommonChoices.Count + 1, buttons.Count);
+        Assert.Single(buttons);
         Assert.All(buttons, b => Assert.Same(actions, b.Form));
         // The page's other forms (the composer, the notification level, signing out) hold theirs; none comes per message.
         Assert.Equal(4, window.QuerySelectorAll("input[name=__RequestVerificationToken]").Length);
@@ -132,6 +130,42 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(
             ["", MessageItem.ActionsFormId],
             fewer.QuerySelectorAll("input[name=__RequestVerificationToken]").Select(t => t.Closest("form")!.Id ?? "").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_window_s_menus_link_to_the_reaction_page_and_htmx_fetches_the_picker_for_members_of_messages_still_there()
+    {
+        using var ann = await app.NewPersonAsync("Ann Lazy");
+        using var bo = await app.NewPersonAsync("Bo Lazy");
+        using var eve = await app.NewPersonAsync("Eve Lazy");
+        var id = await ann.StartConversationAsync(null, bo);
+        var messageId = await SendAsync(ann, id, "Light menus");
+        var gone = await SendAsync(ann, id, "Gone soon");
+        await ann.DeleteMessageAsync(id, gone);
+
+        var window = (await bo.OpenAsync(id)).Document;
+        using var picker = await bo.Client.Http.SendAsync(HtmxGet(ChatUrls.ReactionPicker(id, messageId)));
+        var fragment = Parser.ParseDocument(await picker.Content.ReadAsStringAsync());
+        using var stranger = await eve.Client.Http.SendAsync(HtmxGet(ChatUrls.ReactionPicker(id, messageId)));
+        using var deleted = await bo.Client.Http.SendAsync(HtmxGet(ChatUrls.ReactionPicker(id, gone)));
+
+        // The window carries no picker, only the link that becomes one.
+        Assert.Empty(window.QuerySelectorAll(".reaction-picker"));
+        var link = window.QuerySelector($"#message-{messageId} details.message-menu a.reaction-link")!;
+        Assert.Equal(ChatUrls.Reactions(id, messageId), link.GetAttribute("href"));
+        Assert.Equal(ChatUrls.ReactionPicker(id, messageId), link.GetAttribute("data-hx-get"));
+        Assert.Equal("React to this message", Squeeze(link.TextContent));
+
+        // The picker's choices post through the window's one token form, with htmx putting the message back in place.
+        Assert.Equal(HttpStatusCode.OK, picker.StatusCode);
+        var choices = fragment.QuerySelectorAll(".reaction-picker .reaction-choices button").Cast<IHtmlButtonElement>().ToList();
+        Assert.Equal(MessageReactions.CommonChoices, choices.Select(b => b.Value));
+        Assert.All(choices, b => Assert.Equal(MessageItem.ActionsFormId, b.GetAttribute("form")));
+        Assert.All(choices, b => Assert.Equal(ChatUrls.Reactions(id, messageId), b.GetAttribute("data-hx-post")));
+        Assert.Equal("closest article", fragment.QuerySelector(".reaction-choices")!.GetAttribute("data-hx-target"));
+        Assert.Empty(fragment.QuerySelectorAll("input[name=__RequestVerificationToken]"));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, deleted.StatusCode);
     }
 
     [Fact]
@@ -186,7 +220,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var messageId = await SendAsync(ann, id, "Anyone?");
         var (after, v) = ChatSteps.CursorOf((await ann.OpenAsync(id)).Document);
 
-        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='🙏']");
+        await ReactAsync(bo, id, messageId, "🙏");
         var poll = await ann.PollAsync(id, after, v);
 
         Assert.Equal(HttpStatusCode.OK, poll.Status);
@@ -226,7 +260,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Deleted");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Soon gone");
-        await bo.Client.PressAsync(await bo.OpenAsync(id), $"#message-{messageId} .reaction-choices button[value='👍']");
+        await ReactAsync(bo, id, messageId, "👍");
         await ann.DeleteMessageAsync(id, messageId);
 
         var window = await bo.OpenAsync(id);
@@ -239,6 +273,17 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
     }
 
+    // Without JavaScript, as a person reacts: the message's menu links to the reaction page, where the choice is pressed.
+    private static async Task<Page> ReactAsync(Participant person, long conversationId, long messageId, string emoji) =>
+        await person.Client.SubmitAsync(await OpenReactionPageAsync(person, conversationId, messageId), [], "main form.reaction-choices", submitter: $"button[value='{emoji}']");
+
+    private static async Task<Page> OpenReactionPageAsync(Participant person, long conversationId, long messageId)
+    {
+        var link = (await person.OpenAsync(conversationId)).Document.QuerySelector($"#message-{messageId} details.message-menu a.reaction-link")
+            ?? throw new InvalidOperationException($"Message {messageId} has no link to react in its menu.");
+        return await person.Client.GetAsync(link.GetAttribute("href")!);
+    }
+
     private static IReadOnlyList<IElement> ReactionButtons(IDocument document, long messageId) =>
         document.QuerySelectorAll($"#message-{messageId} ul.reactions button.reaction").ToList();
 
@@ -248,6 +293,13 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var window = await person.SendAsync(conversationId, body);
         return ChatSteps.MessageIds(window.Document)[^1];
+    }
+
+    private static HttpRequestMessage HtmxGet(string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("HX-Request", "true");
+        return request;
     }
 
     private static Task<HttpResponseMessage> PostHtmxAsync(Participant person, Page window, long conversationId, long messageId, Dictionary<string, string> values)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ChatMvc.Chat;
 
 // The viewer-neutral HTML of a message (_MessageShared: sender, time, quote, body, photo, file, the menu's name and
-// its reply and reaction choices), rendered once per state of the message and reused by every viewer, as Campfire
+// its links to reply and react), rendered once per state of the message and reused by every viewer, as Campfire
 // caches its message partial. The key names everything the HTML shows, so a fragment never changes: an edit, a
 // delete, a new name or picture of the sender, a new build of the views or another time zone's clock reading is a
 // new key. Kept in process; with Redis also there for the other instances, a window fetching its misses in one round

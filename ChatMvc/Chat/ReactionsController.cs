@@ -15,9 +15,12 @@ public sealed class ReactionsController(ConversationCache cache, MessageQueries 
     // common choices and a field for any other.
     [HttpGet("")]
     public async Task<IActionResult> New(long messageId, string? emoji) =>
-        await messages.FindAsync(ConversationId, messageId) is { Kind: MessageKind.Text, DeletedAt: null } message
-            ? View(new ReactionPageModel(message, Viewer, emoji))
-            : NotFound();
+        await ReactableAsync(messageId) is { } message ? View(new ReactionPageModel(message, Viewer, emoji)) : NotFound();
+
+    // The same choices and field for a message's menu in the window, asked for by htmx when the menu first opens.
+    [HttpGet("picker")]
+    public async Task<IActionResult> Picker(long messageId) =>
+        await ReactableAsync(messageId) is { } message ? PartialView("_ReactionPicker", new ReactionPickerModel(message)) : NotFound();
 
     [HttpPost("")]
     [EnableRateLimiting(RateLimitOptions.PostingPolicy)]
@@ -38,7 +41,7 @@ public sealed class ReactionsController(ConversationCache cache, MessageQueries 
             },
             async invalid =>
             {
-                if (await messages.FindAsync(ConversationId, messageId) is not { Kind: MessageKind.Text, DeletedAt: null } message)
+                if (await ReactableAsync(messageId) is not { } message)
                 {
                     return NotFound();
                 }
@@ -48,4 +51,8 @@ public sealed class ReactionsController(ConversationCache cache, MessageQueries 
                     ? PartialView("_Message", new MessageItem(message, Viewer) { ReactionError = invalid.Message, ReactionValue = emoji })
                     : View("New", new ReactionPageModel(message, Viewer, emoji, invalid.Message));
             });
+
+    // Only a text message still there takes reactions; anything else is 404, as a message that is not there.
+    private async Task<MessageView?> ReactableAsync(long messageId) =>
+        await messages.FindAsync(ConversationId, messageId) is { Kind: MessageKind.Text, DeletedAt: null } message ? message : null;
 }

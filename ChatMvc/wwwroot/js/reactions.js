@@ -37,6 +37,18 @@
         }
     });
 
+    // The picker arrives in a message's menu when the menu first opens, in place of the link to the reaction page. If
+    // the keyboard was on that link, it goes on to the first choice rather than back to the top of the page.
+    document.addEventListener("htmx:load", function (event) {
+        var picker = event.target;
+        if (picker instanceof Element && picker.matches(".message-menu .reaction-picker") && focusLost()) {
+            var first = picker.querySelector("button");
+            if (first) {
+                first.focus();
+            }
+        }
+    });
+
     // A refused reaction comes back (400) as the message with the reason in its open menu: show it. (The event's elt is
     // the swap's target, the message; the request names the form that sent it.)
     document.addEventListener("htmx:beforeSwap", function (event) {
