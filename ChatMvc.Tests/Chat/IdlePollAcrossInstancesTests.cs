@@ -141,6 +141,34 @@ public sealed class IdlePollAcrossInstancesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_warm_list_page_asks_redis_nothing_and_shows_a_change_made_on_the_other_instance_at_once_as_a_window_shows_a_new_name()
+    {
+        using var ann = await first.NewPersonAsync("Ann Pages");
+        using var bo = await second.NewPersonAsync("Bo Pages");
+        var quiet = await ann.StartConversationAsync("Quiet page", bo);
+        var busy = await ann.StartConversationAsync("Busy page", bo);
+        await Task.WhenAll(ListeningAsync(first), ListeningAsync(second));
+        await bo.Client.GetAsync("/");
+        await bo.Client.GetAsync("/");
+
+        var reads = await RedisReadsAsync();
+        var warm = (await bo.Client.GetAsync("/")).Document;
+        Assert.Equal(reads, await RedisReadsAsync());
+        Assert.Equal([$"conversation-{busy}", $"conversation-{quiet}"], warm.QuerySelectorAll("#conversation-rows > li").Select(li => li.Id));
+
+        await ann.SendAsync(quiet, "Up you go");
+        var page = (await bo.Client.GetAsync("/")).Document;
+
+        Assert.Equal([$"conversation-{quiet}", $"conversation-{busy}"], page.QuerySelectorAll("#conversation-rows > li").Select(li => li.Id));
+        Assert.Contains("Up you go", page.GetElementById($"conversation-{quiet}")!.TextContent);
+
+        // The shell's own name, kept in process too, is dropped when it changes.
+        Assert.Contains("Bo Pages (your profile)", (await bo.OpenAsync(quiet)).Document.QuerySelector(".sidebar")!.TextContent);
+        await bo.SubmitOnAsync("/profile", "main form", new() { ["displayName"] = "Bo Renamed" });
+        Assert.Contains("Bo Renamed (your profile)", (await bo.OpenAsync(quiet)).Document.QuerySelector(".sidebar")!.TextContent);
+    }
+
+    [Fact]
     public async Task When_redis_restarts_no_instance_serves_a_copy_from_before_and_messages_keep_arriving()
     {
         using var ann = await first.NewPersonAsync("Ann Restart");

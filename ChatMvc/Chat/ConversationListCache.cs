@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ChatMvc.Caching;
 using ChatMvc.Data;
@@ -26,6 +27,11 @@ public sealed class ConversationListCache(
 
     private readonly CacheFailureLog failures = new(time, logger);
 
+    // Each stored text parsed once: a copy kept in process is the same string object from one page to the next until
+    // a write replaces it, and the parsed objects are never changed.
+    private readonly ConditionalWeakTable<string, StoredRows> parsedRows = [];
+    private readonly ConditionalWeakTable<string, Person> parsedMe = [];
+
     // The list as of the returned version, newest activity first. Changed holds the conversations changed since
     // `since` (their rows in Rows, or gone from it), or is null when that cannot be told.
     public async Task<CachedList> ListAsync(long userId, long? since = null)
@@ -36,6 +42,15 @@ public sealed class ConversationListCache(
         {
             if (version >= 0 && !conversationCache.InboxPending(userId))
             {
+                // A page's list (no `since`) needs only rows as new as the version, and with Redis this instance may hold
+                // a copy of them (LocalCopies): no round trip and no parse. The log is read with the rows only to bring
+                // older ones up to date or to say what changed since a poll's version.
+                if (since is null && await cache.GetAsync(CacheKeys.ListRows(userId)) is { } copy && RowsOf(copy) is { } current
+                    && current.Version >= version)
+                {
+                    return new CachedList(version, current.Rows, null);
+                }
+
                 cached = await cache.GetWithListAsync(CacheKeys.ListRows(userId), CacheKeys.InboxChanges(userId));
             }
             else
@@ -50,7 +65,7 @@ public sealed class ConversationListCache(
         }
 
         var log = ParseLog(cached.Log);
-        var stored = cached.Rows is null ? null : JsonSerializer.Deserialize<StoredRows>(cached.Rows, Json);
+        var stored = cached.Rows is null ? null : RowsOf(cached.Rows);
         IReadOnlyList<ConversationSummary> rows;
         if (stored is not null && stored.Version >= version)
         {
@@ -86,7 +101,7 @@ public sealed class ConversationListCache(
         await TryAsync(async () => cached = await cache.GetAsync(CacheKeys.Me(userId)), "reading from the database the profile of user", userId);
         if (cached is not null)
         {
-            return JsonSerializer.Deserialize<Person>(cached, Json)!;
+            return parsedMe.GetValue(cached, text => JsonSerializer.Deserialize<Person>(text, Json)!);
         }
 
         var me = (await people.FindManyAsync([userId])).FirstOrDefault() ?? new Person { Id = userId };
@@ -97,6 +112,8 @@ public sealed class ConversationListCache(
     // Until the drop reaches the cache the shell may show the old name or avatar; the entry's lifetime bounds that.
     public Task ProfileChangedAsync(long userId) =>
         TryAsync(() => cache.DeleteAsync(CacheKeys.Me(userId)), "could not drop the cached profile of user", userId);
+
+    private StoredRows RowsOf(string text) => parsedRows.GetValue(text, json => JsonSerializer.Deserialize<StoredRows>(json, Json)!);
 
     // The conversations changed after version `from` up to `to`, or null unless the log holds every change in
     // between, each for a known conversation.
