@@ -51,4 +51,42 @@ public sealed class LocalCopiesTests
         Assert.False(fresh.TryGet("user:1:sessions", out _));
         Assert.Equal(0, fresh.Count);
     }
+
+    [Fact]
+    public void A_list_is_kept_and_forgotten_as_a_value_is_and_never_served_as_one()
+    {
+        const string Recent = "conversation:1:recent";
+        var stamp = copies.StampOf(Recent);
+        copies.Forget(Recent);
+        copies.KeepList(Recent, ["old"], stamp);
+        Assert.False(copies.TryGetList(Recent, out _));
+
+        copies.KeepList(Recent, ["a", "b"], copies.StampOf(Recent));
+        Assert.True(copies.TryGetList(Recent, out var items));
+        Assert.Equal(["a", "b"], items);
+        Assert.False(copies.TryGet(Recent, out _));
+
+        copies.Forget(Recent);
+        Assert.False(copies.TryGetList(Recent, out _));
+    }
+
+    [Fact]
+    public void Lists_past_the_bound_on_kept_text_start_the_copies_over()
+    {
+        copies.Keep("user:1:inbox", "5", copies.StampOf("user:1:inbox"));
+        var large = new string('x', 1024 * 1024);
+
+        // With the inbox's one character, 63 lists of 1 Mi characters stay within the bound of 64 Mi; the next passes it.
+        for (var i = 0; i < 63; i++)
+        {
+            copies.KeepList($"conversation:{i}:recent", [large], copies.StampOf($"conversation:{i}:recent"));
+        }
+
+        Assert.True(copies.TryGet("user:1:inbox", out _));
+        copies.KeepList("conversation:63:recent", [large], copies.StampOf("conversation:63:recent"));
+
+        Assert.False(copies.TryGet("user:1:inbox", out _));
+        Assert.False(copies.TryGetList("conversation:0:recent", out _));
+        Assert.Equal(0, copies.Count);
+    }
 }

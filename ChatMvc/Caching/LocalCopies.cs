@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace ChatMvc.Caching;
 
-// Copies of small, hot cache values kept in process, so that an idle poll (membership, head, session state, inbox
-// version) needs no round trip to Redis. Every write to Redis announces the keys it changed (RedisCacheStore), and
+// Copies of hot cache values kept in process, so that an idle poll (membership, head, session state, inbox version)
+// and a warm page (its list rows, the recent messages of a window) need no round trip to Redis. Every write to Redis announces the keys it changed (RedisCacheStore), and
 // each instance forgets its copies of them; the writing instance forgets them as soon as its write returns.
 //
 // A copy is trusted only while the announcements are known to arrive: from the moment this instance received
@@ -14,6 +14,9 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
 {
     public const int DefaultCapacity = 200_000;
 
+    // About 128 MB of text between two starts over.
+    private const long MaxCharsKept = 64L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, Copy> copies = new(StringComparer.Ordinal);
 
     // Bumped when a key is forgotten. Keys share the slots of a fixed table, so memory stays bounded; a shared slot
@@ -23,6 +26,7 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
     private readonly Lock transitions = new();
     private long epoch;
     private long keeps;
+    private long charsKept;
     private long probesSent;
     private long probesReturned;
     private long stoppedAfterProbe;
@@ -38,10 +42,9 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
 
     public bool TryGet(string key, out string value)
     {
-        if (listening && copies.TryGetValue(key, out var copy) && copy.Epoch == Volatile.Read(ref epoch)
-            && copy.Slot == Volatile.Read(ref stamps[SlotOf(key)]))
+        if (TryGetCopy(key) is { Value: string text })
         {
-            value = copy.Value;
+            value = text;
             return true;
         }
 
@@ -49,9 +52,35 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
         return false;
     }
 
+    // A whole list (a conversation's recent messages), under the same rules as a single value.
+    public bool TryGetList(string key, out IReadOnlyList<string> items)
+    {
+        if (TryGetCopy(key) is { Value: IReadOnlyList<string> list })
+        {
+            items = list;
+            return true;
+        }
+
+        items = [];
+        return false;
+    }
+
     public ReadStamp StampOf(string key) => new(Volatile.Read(ref epoch), Volatile.Read(ref stamps[SlotOf(key)]));
 
-    public void Keep(string key, string? value, ReadStamp stamp)
+    public void Keep(string key, string? value, ReadStamp stamp) => KeepCopy(key, value, value?.Length ?? 0, stamp);
+
+    public void KeepList(string key, IReadOnlyList<string> items, ReadStamp stamp)
+    {
+        var chars = 0L;
+        foreach (var item in items)
+        {
+            chars += item.Length;
+        }
+
+        KeepCopy(key, items, chars, stamp);
+    }
+
+    private void KeepCopy(string key, object? value, long chars, ReadStamp stamp)
     {
         if (value is null || !listening || stamp.Epoch != Volatile.Read(ref epoch) || stamp.Slot != Volatile.Read(ref stamps[SlotOf(key)]))
         {
@@ -59,7 +88,10 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
         }
 
         // Counting the dictionary takes all its locks, so the bound is checked now and then: it is a bound, not a size.
-        if ((Interlocked.Increment(ref keeps) & 1023) == 0 && copies.Count >= capacity)
+        // The characters kept since the last start are counted as they come (a replaced copy is not taken off), so
+        // recent-message lists cannot grow the process without limit; going past either bound only starts over.
+        if (((Interlocked.Increment(ref keeps) & 1023) == 0 && copies.Count >= capacity)
+            || Interlocked.Add(ref charsKept, chars) > MaxCharsKept)
         {
             StartOver();
             return;
@@ -67,6 +99,12 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
 
         copies[key] = new Copy(value, stamp.Epoch, stamp.Slot);
     }
+
+    private Copy? TryGetCopy(string key) =>
+        listening && copies.TryGetValue(key, out var copy) && copy.Epoch == Volatile.Read(ref epoch)
+            && copy.Slot == Volatile.Read(ref stamps[SlotOf(key)])
+            ? copy
+            : null;
 
     // A write to the key was made or announced: the next reader asks Redis.
     public void Forget(string key)
@@ -128,9 +166,11 @@ public sealed class LocalCopies(int capacity = LocalCopies.DefaultCapacity)
     {
         Interlocked.Increment(ref epoch);
         copies.Clear();
+        Interlocked.Exchange(ref charsKept, 0);
     }
 
     private int SlotOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)stamps.Length);
 
-    private sealed record Copy(string Value, long Epoch, long Slot);
+    // A string, or a list of them.
+    private sealed record Copy(object Value, long Epoch, long Slot);
 }

@@ -214,11 +214,27 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
 
     public async Task<(string? Value, IReadOnlyList<string> List)> GetWithListAsync(string key, string listKey)
     {
+        // Two copies present are both as new as the last announcement this instance heard, so they agree as the
+        // transaction's answers do.
+        var kept = CacheKeys.KeptInProcess(key) && CacheKeys.KeptInProcess(listKey);
+        if (kept && LocalCopies.TryGet(key, out var copy) && LocalCopies.TryGetList(listKey, out var listCopy))
+        {
+            return (copy, listCopy);
+        }
+
+        var (valueStamp, listStamp) = (LocalCopies.StampOf(key), LocalCopies.StampOf(listKey));
         var transaction = Db.CreateTransaction();
         var value = transaction.StringGetAsync(key);
         var list = transaction.ListRangeAsync(listKey);
         await transaction.ExecuteAsync();
-        return (await value, (await list).Select(v => (string)v!).ToList());
+        var answer = ((string?)await value, (IReadOnlyList<string>)(await list).Select(v => (string)v!).ToList());
+        if (kept && answer.Item1 is not null)
+        {
+            LocalCopies.Keep(key, answer.Item1, valueStamp);
+            LocalCopies.KeepList(listKey, answer.Item2, listStamp);
+        }
+
+        return answer;
     }
 
     public async Task<long> GetGenerationAsync(string generationKey)

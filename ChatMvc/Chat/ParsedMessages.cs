@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -14,7 +15,14 @@ public sealed class ParsedMessages
 
     private readonly MemoryCache parsed = new(new MemoryCacheOptions { SizeLimit = 32L * 1024 * 1024 });
 
+    // With Redis, a window's recent messages are usually this instance's copy of the list (LocalCopies): the same
+    // string objects each time, found by reference without hashing the text again.
+    private readonly ConditionalWeakTable<string, MessageView> byReference = [];
+
     public MessageView Parse(string json) =>
+        byReference.TryGetValue(json, out var known) ? known : byReference.GetValue(json, ParseText);
+
+    private MessageView ParseText(string json) =>
         parsed.TryGetValue(json, out MessageView? message)
             ? message!
             : parsed.Set(json, JsonSerializer.Deserialize<MessageView>(json, Json)!, new MemoryCacheEntryOptions { Size = json.Length, SlidingExpiration = KeptFor });
