@@ -41,6 +41,21 @@ public sealed class ParsedMessagesTests
     }
 
     [Fact]
+    public void A_list_read_again_as_the_same_object_gives_the_same_parsed_list_and_a_fresh_read_the_same_messages()
+    {
+        var parsed = new ParsedMessages();
+        IReadOnlyList<string> kept = [JsonSerializer.Serialize(Hello, Json), JsonSerializer.Serialize(Hello with { Id = 8, Body = "Bye" }, Json)];
+
+        var first = parsed.ParseAll(kept);
+        var fresh = parsed.ParseAll(kept.Select(text => new string(text.AsSpan())).ToList());
+
+        Assert.Same(first, parsed.ParseAll(kept));
+        Assert.NotSame(first, fresh);
+        Assert.Equal(["Hello", "Bye"], first.Select(m => m.Body));
+        Assert.All(first.Zip(fresh), pair => Assert.Same(pair.First, pair.Second));
+    }
+
+    [Fact]
     public void A_remembered_key_is_used_only_for_the_time_it_was_worked_out_for()
     {
         var message = new ParsedMessages().Parse(JsonSerializer.Serialize(Hello, Json));

@@ -96,7 +96,7 @@ public sealed class ConversationCache(
             "reading from the database the recent messages of conversation", conversationId);
         if (ConversationHead.Parse(cached.Head) is { } cachedHead)
         {
-            return (cachedHead, cached.Recent.Select(parsed.Parse).ToList());
+            return (cachedHead, parsed.ParseAll(cached.Recent));
         }
 
         var snapshot = await ReadSnapshotAsync(conversationId);

@@ -15,14 +15,15 @@ public sealed class ParsedMessages
 
     private readonly MemoryCache parsed = new(new MemoryCacheOptions { SizeLimit = 32L * 1024 * 1024 });
 
-    // With Redis, a window's recent messages are usually this instance's copy of the list (LocalCopies): the same
-    // string objects each time, found by reference without hashing the text again.
-    private readonly ConditionalWeakTable<string, MessageView> byReference = [];
+    // With Redis, a window's recent messages are usually this instance's copy of the list (LocalCopies): the same list
+    // object each time, whose parsed messages are found by reference without hashing 50 texts again. One entry per
+    // list read, not per message: a send reads a fresh list, and every entry here is a handle the GC must trace.
+    private readonly ConditionalWeakTable<IReadOnlyList<string>, IReadOnlyList<MessageView>> lists = [];
+
+    public IReadOnlyList<MessageView> ParseAll(IReadOnlyList<string> texts) =>
+        lists.TryGetValue(texts, out var known) ? known : lists.GetValue(texts, list => list.Select(Parse).ToList().AsReadOnly());
 
     public MessageView Parse(string json) =>
-        byReference.TryGetValue(json, out var known) ? known : byReference.GetValue(json, ParseText);
-
-    private MessageView ParseText(string json) =>
         parsed.TryGetValue(json, out MessageView? message)
             ? message!
             : parsed.Set(json, JsonSerializer.Deserialize<MessageView>(json, Json)!, new MemoryCacheEntryOptions { Size = json.Length, SlidingExpiration = KeptFor });
