@@ -36,13 +36,13 @@ public static class CacheKeys
 
     public static string SessionsGeneration(long userId) => $"user:{userId}:sessions:generation";
 
-    // Read by every signed-in request or poll (a person's list rows and profile and a conversation's recent messages
-    // by every page that shows them), and written only through the store, which announces each write: Redis's store
-    // keeps copies of these in process (LocalCopies). Generations are read only to rebuild.
+    // Read by every signed-in request or poll (a person's list rows, change log and profile and a conversation's recent
+    // messages by every page or poll that shows them), and written only through the store, which announces each write:
+    // Redis's store keeps copies of these in process (LocalCopies). Generations are read only to rebuild.
     public static bool KeptInProcess(string key) =>
         key.EndsWith(":head", StringComparison.Ordinal) || key.EndsWith(":members", StringComparison.Ordinal)
         || key.EndsWith(":details", StringComparison.Ordinal)
         || key.EndsWith(":inbox", StringComparison.Ordinal) || key.EndsWith(":sessions", StringComparison.Ordinal)
         || key.EndsWith(":list-rows", StringComparison.Ordinal) || key.EndsWith(":me", StringComparison.Ordinal)
-        || key.EndsWith(":recent", StringComparison.Ordinal);
+        || key.EndsWith(":recent", StringComparison.Ordinal) || key.EndsWith(":changes", StringComparison.Ordinal);
 }

@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace ChatMvc.Caching;
 
 // Copies of hot cache values kept in process, so that an idle poll (membership, head, session state, inbox version)
-// and a warm page (its list rows, the recent messages of a window) need no round trip to Redis. Every write to Redis announces the keys it changed (RedisCacheStore), and
-// each instance forgets its copies of them; the writing instance forgets them as soon as its write returns.
+// and a warm page (its list rows, the recent messages of a window) need no round trip to Redis. Every write to Redis
+// announces the keys it changed (RedisCacheStore), and each instance forgets its copies of them; the writing instance
+// forgets them as soon as its write returns.
 //
 // A copy is trusted only while the announcements are known to arrive: from the moment this instance received
 // one of its own probes through the subscription until the connection is lost or a probe goes unanswered. Each

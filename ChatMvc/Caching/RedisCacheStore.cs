@@ -227,11 +227,11 @@ public sealed class RedisCacheStore : ICacheStore, IDisposable
         var value = transaction.StringGetAsync(key);
         var list = transaction.ListRangeAsync(listKey);
         await transaction.ExecuteAsync();
-        var answer = ((string?)await value, (IReadOnlyList<string>)(await list).Select(v => (string)v!).ToList());
-        if (kept && answer.Item1 is not null)
+        (string? Value, IReadOnlyList<string> List) answer = (await value, (await list).Select(v => (string)v!).ToList());
+        if (kept && answer.Value is not null)
         {
-            LocalCopies.Keep(key, answer.Item1, valueStamp);
-            LocalCopies.KeepList(listKey, answer.Item2, listStamp);
+            LocalCopies.Keep(key, answer.Value, valueStamp);
+            LocalCopies.KeepList(listKey, answer.List, listStamp);
         }
 
         return answer;

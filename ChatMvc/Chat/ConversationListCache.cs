@@ -42,15 +42,6 @@ public sealed class ConversationListCache(
         {
             if (version >= 0 && !conversationCache.InboxPending(userId))
             {
-                // A page's list (no `since`) needs only rows as new as the version, and with Redis this instance may hold
-                // a copy of them (LocalCopies): no round trip and no parse. The log is read with the rows only to bring
-                // older ones up to date or to say what changed since a poll's version.
-                if (since is null && await cache.GetAsync(CacheKeys.ListRows(userId)) is { } copy && RowsOf(copy) is { } current
-                    && current.Version >= version)
-                {
-                    return new CachedList(version, current.Rows, null);
-                }
-
                 cached = await cache.GetWithListAsync(CacheKeys.ListRows(userId), CacheKeys.InboxChanges(userId));
             }
             else

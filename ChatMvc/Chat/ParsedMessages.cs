@@ -21,7 +21,7 @@ public sealed class ParsedMessages
     private readonly ConditionalWeakTable<IReadOnlyList<string>, IReadOnlyList<MessageView>> lists = [];
 
     public IReadOnlyList<MessageView> ParseAll(IReadOnlyList<string> texts) =>
-        lists.TryGetValue(texts, out var known) ? known : lists.GetValue(texts, list => list.Select(Parse).ToList().AsReadOnly());
+        lists.GetValue(texts, list => list.Select(Parse).ToList().AsReadOnly());
 
     public MessageView Parse(string json) =>
         parsed.TryGetValue(json, out MessageView? message)
