@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ChatMvc.Chat;
 using ChatMvc.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -24,6 +25,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
 
         await message.Locator("summary").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
+        await PickerReadyAsync(message);
         await message.GetByRole(AriaRole.Button, new() { Name = "React with 👍" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
 
@@ -94,6 +96,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         var message = page.Locator($"#{messageId}");
 
         await message.Locator("summary").ClickAsync();
+        await PickerReadyAsync(message);
         var field = message.GetByLabel("Other reaction");
         await field.FillAsync("far too long a word");
         await field.PressAsync("Enter");
@@ -138,5 +141,15 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Expect(reply.Locator(".message-quote")).ToHaveTextAsync($"In reply to {bea.Name}: Who has the keys?");
         await Expect(page.Locator("#reply-quote")).ToHaveCountAsync(0);
         await Expect(composer).ToBeFocusedAsync();
+    }
+
+    // The picker arrives when the menu opens; until htmx has settled it (htmx-added is gone), its buttons and field are
+    // still the plain forms that work without JavaScript, so a key pressed at once would leave the page, as it would for
+    // a person that quick.
+    private static async Task PickerReadyAsync(ILocator message)
+    {
+        var picker = message.Locator(".reaction-picker");
+        await Expect(picker).ToHaveCountAsync(1);
+        await Expect(picker).Not.ToHaveClassAsync(new Regex("htmx-added"));
     }
 }
