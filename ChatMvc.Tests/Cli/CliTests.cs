@@ -324,9 +324,11 @@ public sealed class CliTests(CliApp app) : IClassFixture<CliApp>
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var stop = new CancellationTokenSource();
+        // Serves until stopped, and then always ends by the accept's cancellation: a loop that checked for the stop
+        // first could also end quietly, depending on when the stop came.
         var answering = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (true)
             {
                 using var client = await listener.AcceptTcpClientAsync(stop.Token);
                 var stream = client.GetStream();
