@@ -39,6 +39,9 @@ public static class Startup
         services.AddSingleton<ChatWindows>();
         services.AddSingleton<MessageFragments>();
         services.AddSingleton<MessageArticles>();
+        services.AddSingleton<ConversationRows>();
+        services.AddSingleton<KeptPartials>();
+        services.AddSingleton<AssetUrls>();
         services.AddSingleton<ConversationManagement>();
         services.AddSingleton<ReactionQueries>();
         services.AddSingleton<MessageReactions>();

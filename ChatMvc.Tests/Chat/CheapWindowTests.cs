@@ -158,6 +158,74 @@ public abstract class CheapWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(boSees.OuterHtml, (await cy.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!.OuterHtml);
     }
 
+    [Fact]
+    public async Task A_conversation_row_is_rendered_once_and_shown_again_until_it_changes_or_another_conversation_is_open()
+    {
+        using var ann = await app.NewPersonAsync("Ann Rows");
+        using var bo = await app.NewPersonAsync("Bo Rows");
+        using var cy = await app.NewPersonAsync("Cy Rows");
+        var first = await ann.StartConversationAsync(null, bo);
+        var second = await ann.StartConversationAsync(null, cy);
+        var rows = app.Services.GetRequiredService<ConversationRows>();
+        await ann.OpenAsync(first);
+        var before = await ann.OpenAsync(first);
+        var rendered = rows.Renders;
+
+        var again = await ann.OpenAsync(first);
+
+        Assert.Equal(rendered, rows.Renders);
+        Assert.Equal(SidebarRows(before), SidebarRows(again));
+        Assert.Equal("page", LinkOf(again, first).GetAttribute("aria-current"));
+        Assert.Null(LinkOf(again, second).GetAttribute("aria-current"));
+
+        // With the other conversation open, the same rows mark that one.
+        var other = await ann.OpenAsync(second);
+        Assert.Null(LinkOf(other, first).GetAttribute("aria-current"));
+        Assert.Equal("page", LinkOf(other, second).GetAttribute("aria-current"));
+
+        // A new message is a new row: its preview and the unread count show at once, here and on the list page.
+        await bo.SendAsync(first, "News for the row");
+        foreach (var page in new[] { await ann.OpenAsync(second), await ann.Client.GetAsync(ChatUrls.Conversations) })
+        {
+            var row = page.Document.GetElementById($"conversation-{first}")!;
+            Assert.Contains("News for the row", row.QuerySelector(".conversation-preview")!.TextContent);
+            Assert.Equal("1", row.GetAttribute("data-unread"));
+        }
+    }
+
+    [Fact]
+    public async Task A_window_s_small_partials_are_rendered_once_and_follow_what_they_show()
+    {
+        using var ann = await app.NewPersonAsync("Ann Partials");
+        using var bo = await app.NewPersonAsync("Bo Partials");
+        var id = await ann.StartConversationAsync(null, bo);
+        await bo.SendAsync(id, "First");
+        var kept = app.Services.GetRequiredService<KeptPartials>();
+        await ann.OpenAsync(id);
+        var rendered = kept.Renders;
+
+        var again = await ann.OpenAsync(id);
+
+        Assert.Equal(rendered, kept.Renders);
+        Assert.Equal("", again.Document.GetElementById("composer-error")!.TextContent);
+        Assert.NotNull(again.Document.QuerySelector($"#mention-picker[data-candidates='{ChatUrls.MentionCandidates(id)}']"));
+        var firstId = ChatSteps.MessageIds(again.Document)[^1];
+        Assert.Equal(firstId, ChatSteps.CursorOf(again.Document).After);
+
+        // A new message moves the cursor: the window shows the new one, not the kept old one.
+        await bo.SendAsync(id, "Second");
+        var later = await ann.OpenAsync(id);
+        var secondId = ChatSteps.MessageIds(later.Document)[^1];
+        Assert.NotEqual(firstId, secondId);
+        Assert.Equal(secondId, ChatSteps.CursorOf(later.Document).After);
+    }
+
+    private static List<string> SidebarRows(Page page) =>
+        page.Document.QuerySelectorAll("nav.sidebar li.conversation-row").Select(row => row.OuterHtml).ToList();
+
+    private static AngleSharp.Dom.IElement LinkOf(Page page, long conversationId) =>
+        page.Document.QuerySelector($"nav.sidebar #conversation-link-{conversationId}")!;
+
     private static string Title(Page window) => window.Document.QuerySelector(".chat-header h1")!.TextContent.Trim();
 
     private async Task ExecuteAsync(string sql, object parameters)

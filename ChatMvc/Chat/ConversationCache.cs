@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ChatMvc.Caching;
 using ChatMvc.Data;
@@ -103,6 +104,10 @@ public sealed class ConversationCache(
         return (snapshot.Head, snapshot.Recent);
     }
 
+    // Each stored text parsed once, as the list rows are (ConversationListCache): a copy kept in process is the same
+    // string from one window to the next until a write replaces it, and the parsed details are never changed.
+    private readonly ConditionalWeakTable<string, ConversationDetails> parsedDetails = [];
+
     // The window's title and members, null for a conversation that does not exist. Dropped with everything else
     // cached for the conversation on any change to it, and on its own when a member's read position or notification
     // level moves (DetailsChangedAsync). A message sent moves its sender's read position in the database and not
@@ -113,7 +118,7 @@ public sealed class ConversationCache(
         await TryAsync(
             async () => cached = await RepairedAsync(conversationId) ? await cache.GetAsync(CacheKeys.Details(conversationId)) : null,
             "reading from the database the details of conversation", conversationId);
-        return cached is null ? await ReadDetailsAsync(conversationId) : JsonSerializer.Deserialize<ConversationDetails>(cached, Json);
+        return cached is null ? await ReadDetailsAsync(conversationId) : parsedDetails.GetValue(cached, text => JsonSerializer.Deserialize<ConversationDetails>(text, Json)!);
     }
 
     // Messages after a cursor: from the cached recent messages when they reach back that far.

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.Extensions.Caching.Memory;
@@ -12,7 +11,7 @@ namespace ChatMvc.Chat;
 // depends on the viewer only through a few yes-or-no facts, so the article is kept under the message's fragment key
 // (every state of the message and the viewer's reading of its time) and those facts. A message with reactions shows
 // whose they are, which differs from viewer to viewer: it is rendered each time.
-public sealed class MessageArticles
+public sealed class MessageArticles(MessageFragments fragments)
 {
     private readonly MemoryCache kept = new(new MemoryCacheOptions { SizeLimit = 32L * 1024 * 1024 });
 
@@ -39,6 +38,13 @@ public sealed class MessageArticles
         return string.Concat(MessageFragments.KeyOf(message, clock), "/", facts.ToString(CultureInfo.InvariantCulture));
     }
 
+    // Brings from the shared store, in one round trip, the fragments of the messages whose articles this instance
+    // lacks: a window whose articles are all kept asks for nothing.
+    public Task PrefetchAsync(IEnumerable<MessageItem> items, ViewerClock clock) =>
+        fragments.PrefetchAsync(items
+            .Where(item => item.Message.Kind != MessageKind.System && (KeyOf(item, clock) is not { } key || !kept.TryGetValue(key, out _)))
+            .Select(item => MessageFragments.KeyOf(item.Message, clock)));
+
     public async Task<IHtmlContent> RenderAsync(IHtmlHelper html, MessageItem item)
     {
         var services = html.ViewContext.HttpContext.RequestServices;
@@ -53,9 +59,7 @@ public sealed class MessageArticles
         }
 
         Interlocked.Increment(ref renders);
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        (await html.PartialAsync("_Message", item)).WriteTo(writer, services.GetRequiredService<HtmlEncoder>());
-        article = writer.ToString();
+        article = await html.PartialTextAsync("_Message", item);
         kept.Set(key, article, new MemoryCacheEntryOptions { Size = article.Length, SlidingExpiration = TimeSpan.FromDays(2) });
         return new HtmlString(article);
     }

@@ -34,19 +34,20 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
     // Fragments rendered here rather than found; for tests and diagnostics.
     public long Renders => Interlocked.Read(ref renders);
 
-    // A message's key for the clock it is shown by. Worked out once per message object and clock reading: the cached
-    // recent messages are the same objects from one window to the next (ParsedMessages), and the window asks for
-    // each key twice (to fetch the misses, then to render).
+    // A message's key for the clock it is shown by. Worked out once per message object and clock (the viewer's zone
+    // and day, from which the time shown follows): the cached recent messages are the same objects from one window to
+    // the next (ParsedMessages), so a warm window neither formats a time nor hashes a message.
     public static string KeyOf(MessageView message, ViewerClock clock)
     {
-        var shownTime = clock.Format(new TimeView(message.CreatedUtc, TimeStyle.Message));
-        if (Keys.TryGetValue(message, out var known) && known.ShownTime == shownTime)
+        var zone = clock.Zone.Id;
+        var today = clock.Today;
+        if (Keys.TryGetValue(message, out var known) && known.Today == today && string.Equals(known.Zone, zone, StringComparison.Ordinal))
         {
             return known.Key;
         }
 
-        var key = KeyOf(message, shownTime);
-        Keys.AddOrUpdate(message, new KnownKey(shownTime, key));
+        var key = KeyOf(message, clock.Format(new TimeView(message.CreatedUtc, TimeStyle.Message)));
+        Keys.AddOrUpdate(message, new KnownKey(zone, today, key));
         return key;
     }
 
@@ -115,5 +116,5 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
     private string[] Keep(string key, string html) =>
         local.Set(key, html.Split(PartSeparator), new MemoryCacheEntryOptions { Size = html.Length, SlidingExpiration = StoredFor });
 
-    private sealed record KnownKey(string ShownTime, string Key);
+    private sealed record KnownKey(string Zone, DateOnly Today, string Key);
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace ChatMvc.Delivery;
 
-// The views link the stylesheet and scripts with asp-append-version (?v=<hash of the file>): such a URL names one
+// The views link the stylesheet and scripts with the hash of the file (?v=<hash>, AssetUrls): such a URL names one
 // version of the file forever, so browsers may keep it a year without asking again. Anything else, /favicon.ico
 // included, is asked for again each time (answered 304 by its ETag while unchanged), so a new release shows at once.
 public static class StaticAssets
@@ -31,4 +31,11 @@ public static class StaticAssets
             .AddFileVersionToPath(context.Request.PathBase, path);
         return versioned == $"{path}?v={version}";
     }
+}
+
+// A static file's URL with the hash of its content (?v=), as asp-append-version writes it, for the views' plain
+// <script> and <link> elements: the script and link tag helpers cost a page more than the hashes they look up.
+public sealed class AssetUrls(IFileVersionProvider versions)
+{
+    public string this[string path] => versions.AddFileVersionToPath(PathString.Empty, path);
 }

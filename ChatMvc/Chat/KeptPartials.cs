@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace ChatMvc.Chat;
+
+// The output of small partials that depend on their model alone (not on the viewer, the clock, the request or the
+// view data), kept in process under the partial's name and the model's value: a record, a tuple or a plain value,
+// which compare by what they hold. Running a partial (finding the view, copying the view data, activating the page)
+// costs a few microseconds however little it writes, and a chat window ran a dozen such for the same few outputs on
+// every open. A partial used this way says so at its top.
+public sealed class KeptPartials
+{
+    private readonly MemoryCache kept = new(new MemoryCacheOptions { SizeLimit = 4L * 1024 * 1024 });
+
+    private long renders;
+
+    // Partials rendered rather than found; for tests and diagnostics.
+    public long Renders => Interlocked.Read(ref renders);
+
+    public async Task<IHtmlContent> RenderAsync(IHtmlHelper html, string view, object? model)
+    {
+        var key = (view, model);
+        if (kept.TryGetValue(key, out string? found))
+        {
+            return new HtmlString(found);
+        }
+
+        Interlocked.Increment(ref renders);
+        var rendered = await html.PartialTextAsync(view, model);
+        kept.Set(key, rendered, new MemoryCacheEntryOptions { Size = rendered.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+        return new HtmlString(rendered);
+    }
+}
+
+public static class KeptPartialHtml
+{
+    // A partial's output as text, for the kept copies (KeptPartials, ConversationRows, MessageArticles).
+    public static async Task<string> PartialTextAsync(this IHtmlHelper html, string view, object? model)
+    {
+        // Its own view data holding just this model: given a null model, PartialAsync would hand on the page's.
+        var viewData = new ViewDataDictionary<object?>(html.ViewData, model);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        (await html.PartialAsync(view, model, viewData)).WriteTo(writer, html.ViewContext.HttpContext.RequestServices.GetRequiredService<HtmlEncoder>());
+        return writer.ToString();
+    }
+
+    // `@await Html.KeptPartialAsync("_Name", model)`: the partial, kept by KeptPartials; only for partials whose output
+    // follows from their model alone.
+    public static Task<IHtmlContent> KeptPartialAsync(this IHtmlHelper html, string view, object? model) =>
+        html.ViewContext.HttpContext.RequestServices.GetRequiredService<KeptPartials>().RenderAsync(html, view, model);
+}
