@@ -137,9 +137,11 @@ public abstract class CheapWindowTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var cySees = (await cy.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
 
-        // Cy is shown the copy rendered for Bo; Ann, who wrote it, has her own, with Edit and Delete.
+        // Cy is shown the copy rendered for Bo; Ann, who wrote it, has her own, with Edit and Delete. The kept copy
+        // is without the views' indentation.
         Assert.Equal(rendered, articles.Renders);
         Assert.Equal(boSees.OuterHtml, cySees.OuterHtml);
+        Assert.DoesNotContain("\n ", cySees.OuterHtml);
         var annSees = (await ann.OpenAsync(id)).Document.GetElementById($"message-{messageId}")!;
         Assert.Null(cySees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));
         Assert.NotNull(annSees.QuerySelector($"a[href='{ChatUrls.EditMessage(id, messageId)}']"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
@@ -36,17 +37,27 @@ public sealed class KeptPartials
     }
 }
 
-public static class KeptPartialHtml
+public static partial class KeptPartialHtml
 {
-    // A partial's output as text, for the kept copies (KeptPartials, ConversationRows, MessageArticles).
+    // A partial's output as text, for the kept copies (KeptPartials, ConversationRows, MessageArticles), without the
+    // views' indentation: a kept copy is written out on every page (a window's forty messages carried 13 KB of it),
+    // and a line break alone between two tags reads the same. Text people wrote is encoded, so it can hold no tag of
+    // its own; only pre-formatted markup would show the difference, and it is left as it is.
     public static async Task<string> PartialTextAsync(this IHtmlHelper html, string view, object? model)
     {
         // Its own view data holding just this model: given a null model, PartialAsync would hand on the page's.
         var viewData = new ViewDataDictionary<object?>(html.ViewData, model);
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         (await html.PartialAsync(view, model, viewData)).WriteTo(writer, html.ViewContext.HttpContext.RequestServices.GetRequiredService<HtmlEncoder>());
-        return writer.ToString();
+        var text = writer.ToString();
+        return text.Contains("<pre", StringComparison.Ordinal) || text.Contains("<textarea", StringComparison.Ordinal)
+            ? text
+            : Indentation().Replace(text, "\n");
     }
+
+    // A line break, then only spaces and line breaks, between the end of one tag and the start of the next.
+    [GeneratedRegex(@"(?<=>)\n[ \t\r\n]*(?=<)")]
+    private static partial Regex Indentation();
 
     // `@await Html.KeptPartialAsync("_Name", model)`: the partial, kept by KeptPartials; only for partials whose output
     // follows from their model alone.

@@ -111,8 +111,16 @@ public sealed record ShellModel(Person Me, ConversationListModel Conversations);
 
 public sealed record ConversationRowModel(ConversationSummary Conversation, bool IsCurrent);
 
-// The list's version, counts and poll address, and in an update the conversations gone from it.
-public sealed record ConversationListStateModel(ConversationListModel List, IReadOnlyList<long> Removed, bool OutOfBand);
+// The list's version, counts and poll address, and in an update the conversations gone from it. Plain values, so the
+// partial is kept by what it shows (KeptPartials).
+public sealed record ConversationListStateModel(long Version, long? CurrentId, long UnreadTotal, bool Mentioned, string Removed, bool OutOfBand)
+{
+    public static ConversationListStateModel Of(ConversationListModel list, IReadOnlyList<long> removed, bool outOfBand) =>
+        new(list.Version, list.CurrentId, list.UnreadTotal, list.Mentioned, string.Join(' ', removed), outOfBand);
+}
+
+// A day's heading in the log, with its label as the viewer reads it ("Today", "Yesterday", a date).
+public sealed record DaySeparatorModel(DateOnly Day, string Label);
 
 // A list poll's answer with only the rows that changed: each with the row it follows in the list (null: first).
 public sealed record ConversationListDeltaModel(ConversationListModel List, IReadOnlyList<(ConversationSummary Row, long? After)> Changed, IReadOnlyList<long> Removed)
