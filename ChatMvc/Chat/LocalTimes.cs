@@ -70,7 +70,23 @@ public sealed class ViewerClock(IHttpContextAccessor http, IOptions<AppOptions> 
         ?? TimeZones.Find(options.Value.DefaultTimeZone)
         ?? TimeZoneInfo.Utc;
 
-    public DateOnly Today => DayOf(time.GetUtcNow().UtcDateTime);
+    // Worked out once a minute: a window asks for it for every message, and no zone changes its offset within one.
+    private (long Minute, DateOnly Day) today = (long.MinValue, default);
+
+    public DateOnly Today
+    {
+        get
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var minute = now.Ticks / TimeSpan.TicksPerMinute;
+            if (today.Minute != minute)
+            {
+                today = (minute, DayOf(now));
+            }
+
+            return today.Day;
+        }
+    }
 
     public DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, Zone));
 

@@ -38,17 +38,47 @@ public sealed class MessageArticles(MessageFragments fragments)
         return string.Concat(MessageFragments.KeyOf(message, clock), "/", facts.ToString(CultureInfo.InvariantCulture));
     }
 
-    // Brings from the shared store, in one round trip, the fragments of the messages whose articles this instance
-    // lacks: a window whose articles are all kept asks for nothing.
-    public Task PrefetchAsync(IEnumerable<MessageItem> items, ViewerClock clock) =>
-        fragments.PrefetchAsync(items
-            .Where(item => item.Message.Kind != MessageKind.System && (KeyOf(item, clock) is not { } key || !kept.TryGetValue(key, out _)))
-            .Select(item => MessageFragments.KeyOf(item.Message, clock)));
-
-    public async Task<IHtmlContent> RenderAsync(IHtmlHelper html, MessageItem item)
+    // A window's messages in order, each key worked out once: the kept articles, and the others rendered after the
+    // fragments they lack are brought from the shared store in one round trip. A window whose articles are all kept
+    // asks for nothing.
+    public async Task<IReadOnlyList<IHtmlContent>> RenderAllAsync(IHtmlHelper html, IReadOnlyList<MessageItem> items)
     {
-        var services = html.ViewContext.HttpContext.RequestServices;
-        if (KeyOf(item, services.GetRequiredService<ViewerClock>()) is not { } key)
+        var clock = html.ViewContext.HttpContext.RequestServices.GetRequiredService<ViewerClock>();
+        var articles = new IHtmlContent?[items.Count];
+        var keys = new string?[items.Count];
+        List<string>? lacking = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            keys[i] = KeyOf(items[i], clock);
+            if (keys[i] is { } key && kept.TryGetValue(key, out string? article))
+            {
+                articles[i] = new HtmlString(article);
+            }
+            else if (items[i].Message.Kind != MessageKind.System)
+            {
+                (lacking ??= []).Add(MessageFragments.KeyOf(items[i].Message, clock));
+            }
+        }
+
+        if (lacking is not null)
+        {
+            await fragments.PrefetchAsync(lacking);
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            articles[i] ??= await RenderAsync(html, items[i], keys[i]);
+        }
+
+        return articles!;
+    }
+
+    public Task<IHtmlContent> RenderAsync(IHtmlHelper html, MessageItem item) =>
+        RenderAsync(html, item, KeyOf(item, html.ViewContext.HttpContext.RequestServices.GetRequiredService<ViewerClock>()));
+
+    private async Task<IHtmlContent> RenderAsync(IHtmlHelper html, MessageItem item, string? key)
+    {
+        if (key is null)
         {
             return await html.PartialAsync("_Message", item);
         }
