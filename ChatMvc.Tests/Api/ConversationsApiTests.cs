@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Api;
 
@@ -25,6 +27,29 @@ public abstract class ConversationsApiTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Equal(2, row.GetProperty("unread").GetInt64());
         Assert.Equal("Two", row.GetProperty("lastMessage").GetProperty("body").GetString());
         Assert.Equal(ann.Id, row.GetProperty("lastMessage").GetProperty("sender").GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Asking_for_the_list_again_while_nothing_changed_runs_no_sql_and_a_new_message_shows_at_once()
+    {
+        using var ann = await app.NewApiUserAsync("Ann Warm List");
+        using var bo = await app.NewApiUserAsync("Bo Warm List");
+        var id = await ann.StartConversationAsync(null, bo.Id);
+        await ann.SendAsync(id, "First");
+        await bo.Http.GetAsync("/api/v1/conversations");
+        var db = app.Services.GetRequiredService<ChatDb>();
+
+        var before = db.OpenCount;
+        var warm = await (await bo.Http.GetAsync("/api/v1/conversations")).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(before, db.OpenCount);
+        Assert.Equal("First", warm.GetProperty("items")[0].GetProperty("lastMessage").GetProperty("body").GetString());
+        Assert.Equal(1, warm.GetProperty("items")[0].GetProperty("unread").GetInt64());
+
+        await ann.SendAsync(id, "Second");
+        var changed = await (await bo.Http.GetAsync("/api/v1/conversations")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Second", changed.GetProperty("items")[0].GetProperty("lastMessage").GetProperty("body").GetString());
+        Assert.Equal(2, changed.GetProperty("items")[0].GetProperty("unread").GetInt64());
     }
 
     [Fact]

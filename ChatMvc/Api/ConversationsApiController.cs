@@ -8,11 +8,12 @@ namespace ChatMvc.Api;
 [Route("api/v1/conversations")]
 [Tags("Conversations")]
 public sealed class ConversationsApiController(
-    ConversationCache cache, ConversationQueries conversations, ConversationManagement management) : ApiController
+    ConversationCache cache, ConversationListCache lists, ConversationQueries conversations, ConversationManagement management) : ApiController
 {
+    // The rows the list page shows, from the cache: a script asking again while nothing changed runs no SQL.
     [HttpGet("")]
     public async Task<ActionResult<ConversationListJson>> List() =>
-        new ConversationListJson((await conversations.ListForUserAsync(CurrentUserId)).Select(ConversationSummaryJson.From).ToList());
+        new ConversationListJson((await lists.ListAsync(CurrentUserId)).Rows.Select(ConversationSummaryJson.From).ToList());
 
     // One other person and no title is the direct conversation with them: 200 when it existed, 201 when created.
     [HttpPost("")]
