@@ -1,4 +1,5 @@
 using System.Net;
+using ChatMvc.Chat;
 using ChatMvc.Data;
 using ChatMvc.Tests.Infrastructure;
 using Dapper;
@@ -448,6 +449,58 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.NotEqual(
             form.QuerySelector("#client-message-id")!.GetAttribute("value"),
             fragment.QuerySelector("#client-message-id")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task A_send_showing_others_earlier_messages_marks_them_read_in_its_own_write()
+    {
+        using var ann = await app.NewPersonAsync("Ann Reads On Send");
+        using var bo = await app.NewPersonAsync("Bo Reads On Send");
+        var id = await ann.StartConversationAsync(null, bo);
+        var window = await bo.OpenAsync(id);
+        var token = window.Document.QuerySelector("#composer input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var db = app.Services.GetRequiredService<ChatDb>();
+        var cursor = ChatSteps.CursorOf(window.Document);
+        async Task<(IReadOnlyList<string> Texts, long Opens)> SendAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/conversations/{id}/messages")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["Body"] = body,
+                    ["ClientMessageId"] = Guid.NewGuid().ToString("N"),
+                    ["after"] = cursor.After.ToString(),
+                    ["v"] = cursor.V.ToString(),
+                }),
+            };
+            request.Headers.Add("HX-Request", "true");
+            request.Headers.Add("RequestVerificationToken", token);
+            var before = db.OpenCount;
+            var response = await bo.Client.Http.SendAsync(request);
+            var opens = db.OpenCount - before;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+            cursor = ChatSteps.CursorOf(fragment);
+            return (ChatSteps.MessageTexts(fragment), opens);
+        }
+
+        await SendAsync("Warming up");
+        var alone = await SendAsync("Nothing new from Ann");
+        await ann.SendAsync(id, "Written while Bo typed");
+        var withAnns = await SendAsync("Bo's answer");
+
+        // The update shows Ann's message, which Bo has now read: the send's own write moved his marker past it, so
+        // the update opens no second connection to move it again.
+        Assert.Equal(["Nothing new from Ann"], alone.Texts);
+        Assert.Equal(["Written while Bo typed", "Bo's answer"], withAnns.Texts);
+        Assert.Equal(alone.Opens, withAnns.Opens);
+        await using var connection = await db.OpenAsync();
+        Assert.Equal(
+            await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM messages WHERE conversation_id = @id", new { id }),
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT last_read_message_id FROM conversation_members WHERE conversation_id = @id AND user_id = @userId", new { id, userId = bo.Id }));
+        var list = await bo.Client.GetAsync(ChatUrls.Conversations);
+        Assert.Equal(string.Empty, list.Document.QuerySelector($"#conversation-{id} .conversation-unread")!.TextContent.Trim());
     }
 
     // Opens the window until nothing is left unread (each opening shows up to one window of unread messages).

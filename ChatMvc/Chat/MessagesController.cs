@@ -37,7 +37,8 @@ public sealed class MessagesController(
         }
 
         Response.TriggerClientEvent("message-sent");
-        var update = await updates.SinceAsync(ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"));
+        var update = await updates.SinceAsync(
+            ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"), readUpTo: sent.Message!.Id);
         return PartialView("_WindowUpdate", new WindowUpdateView(update!, Viewer));
     }
 
