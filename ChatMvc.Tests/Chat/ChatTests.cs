@@ -458,28 +458,13 @@ public abstract class ChatTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Reads On Send");
         var id = await ann.StartConversationAsync(null, bo);
         var window = await bo.OpenAsync(id);
-        var token = window.Document.QuerySelector("#composer input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var db = app.Services.GetRequiredService<ChatDb>();
         var cursor = ChatSteps.CursorOf(window.Document);
         async Task<(IReadOnlyList<string> Texts, long Opens)> SendAsync(string body)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/conversations/{id}/messages")
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["Body"] = body,
-                    ["ClientMessageId"] = Guid.NewGuid().ToString("N"),
-                    ["after"] = cursor.After.ToString(),
-                    ["v"] = cursor.V.ToString(),
-                }),
-            };
-            request.Headers.Add("HX-Request", "true");
-            request.Headers.Add("RequestVerificationToken", token);
             var before = db.OpenCount;
-            var response = await bo.Client.Http.SendAsync(request);
+            var fragment = await bo.SendWithHtmxAsync(window, body, cursor.After, cursor.V);
             var opens = db.OpenCount - before;
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var fragment = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
             cursor = ChatSteps.CursorOf(fragment);
             return (ChatSteps.MessageTexts(fragment), opens);
         }

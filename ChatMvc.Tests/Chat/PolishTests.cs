@@ -231,37 +231,16 @@ public abstract class PolishTests<TApp>(TApp app) : IClassFixture<TApp>
         var window = await ann.OpenAsync(id);
         Assert.NotNull(window.Document.QuerySelector("#messages #empty-log"));
 
-        var first = await SendWithHtmxAsync(ann, window, "First!");
+        var first = await ann.SendWithHtmxAsync(window, "First!");
         Assert.Equal("delete", first.QuerySelector("#empty-log")?.GetAttribute("data-hx-swap-oob"));
 
         // The window's cursor has moved on: the note is gone from it, and nothing asks to remove it again.
         var (after, v) = ChatSteps.CursorOf(first);
-        var second = await SendWithHtmxAsync(ann, window, "Second", after, v);
+        var second = await ann.SendWithHtmxAsync(window, "Second", after, v);
         Assert.Equal(["Second"], ChatSteps.MessageTexts(second));
         Assert.Null(second.QuerySelector("#empty-log"));
         var poll = await bo.PollAsync(id, after, v);
         Assert.Null(poll.Fragment.QuerySelector("#empty-log"));
-    }
-
-    private static async Task<IHtmlDocument> SendWithHtmxAsync(Participant person, Page window, string body, long? after = null, long? v = null)
-    {
-        var form = (IHtmlFormElement)window.Document.QuerySelector("form#composer")!;
-        var fields = form.Elements.OfType<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name) && i.Type is not "file")
-            .ToDictionary(i => i.Name!, i => i.Value);
-        fields["Body"] = body;
-        fields["ClientMessageId"] = Guid.NewGuid().ToString("N");
-        if (after is not null)
-        {
-            fields["after"] = $"{after}";
-            fields["v"] = $"{v}";
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("action")) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("HX-Request", "true");
-        using var response = await person.Client.Http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return Parser.ParseDocument(await response.Content.ReadAsStringAsync());
     }
 }
 

@@ -93,6 +93,28 @@ public static class ChatSteps
         return new PollResult(response.StatusCode, fragment, nextAfter, nextV);
     }
 
+    // Sends as htmx does from the window's composer (its token and cursor, or the cursor given), and reads the update.
+    public static async Task<IHtmlDocument> SendWithHtmxAsync(this Participant person, Page window, string body, long? after = null, long? v = null)
+    {
+        var form = (IHtmlFormElement)window.Document.QuerySelector("form#composer")!;
+        var fields = form.Elements.OfType<IHtmlInputElement>()
+            .Where(i => !string.IsNullOrEmpty(i.Name) && i.Type is not "file")
+            .ToDictionary(i => i.Name!, i => i.Value);
+        fields["Body"] = body;
+        fields["ClientMessageId"] = Guid.NewGuid().ToString("N");
+        if (after is not null)
+        {
+            fields["after"] = $"{after}";
+            fields["v"] = $"{v}";
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("action")) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("HX-Request", "true");
+        using var response = await person.Client.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Parser.ParseDocument(await response.Content.ReadAsStringAsync());
+    }
+
     public static IReadOnlyList<string> MessageTexts(IHtmlDocument document) =>
         document.QuerySelectorAll("article.message .message-body").Select(b => b.TextContent.Trim()).ToList();
 
