@@ -1,6 +1,5 @@
 using System.Net;
 using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using ChatMvc.Chat;
 using ChatMvc.Images;
 using ChatMvc.Tests.Images;
@@ -13,7 +12,6 @@ namespace ChatMvc.Tests.Chat;
 public abstract class PolishTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ChatAppFactory
 {
-    private static readonly HtmlParser Parser = new();
 
     private static readonly Lazy<byte[]> SamplePhoto = new(() => TestImages.Encode(800, 600, ImageFormat.Jpeg));
 
