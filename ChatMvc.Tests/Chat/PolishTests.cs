@@ -12,7 +12,6 @@ namespace ChatMvc.Tests.Chat;
 public abstract class PolishTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ChatAppFactory
 {
-
     private static readonly Lazy<byte[]> SamplePhoto = new(() => TestImages.Encode(800, 600, ImageFormat.Jpeg));
 
     private static Upload Photo => new("lake.jpg", "image/jpeg", SamplePhoto.Value);
