@@ -74,6 +74,8 @@ public static class Startup
             options.Filters.Add<PresenceFilter>();
         });
         services.AddRazorPages();
+        // After MVC's own registration, so this one is the one resolved: pages leave in one write (Delivery/PageWriter.cs).
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IHttpResponseStreamWriterFactory, PageWriterFactory>();
         // htmx sends the token in this header on every request (see _Layout's data-hx-headers).
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).
