@@ -74,6 +74,7 @@ public static class Startup
             options.Filters.Add<PresenceFilter>();
         });
         services.AddRazorPages();
+        services.AddStatusMessages();
         // After MVC's own registration, so this one is the one resolved: pages leave in one write (Delivery/PageWriter.cs).
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IHttpResponseStreamWriterFactory, PageWriterFactory>();
         // htmx sends the token in this header on every request (see _Layout's data-hx-headers).

@@ -92,6 +92,31 @@ public abstract class PolishTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Pages_set_no_status_cookie_until_there_is_a_status_and_clear_it_once_shown()
+    {
+        const string cookie = ".AspNetCore.Mvc.CookieTempDataProvider";
+        using var ann = await app.NewPersonAsync("Ann");
+        using var bo = await app.NewPersonAsync("Bo Cookie");
+        var group = await ann.StartConversationAsync("Cookie jar", bo);
+
+        var window = await bo.OpenAsync(group);
+        var next = await bo.SubmitOnAsync(ChatUrls.Members(group), $"form[action='{ChatUrls.Leave(group)}']");
+        var after = await bo.Client.GetAsync("/");
+
+        Assert.Empty(SetCookies(window, cookie));
+        Assert.Equal("You left “Cookie jar”.", StatusOf(next));
+        var cleared = Assert.Single(SetCookies(next, cookie));
+        Assert.Contains("expires=Thu, 01 Jan 1970", cleared, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(StatusOf(after));
+        Assert.Empty(SetCookies(after, cookie));
+    }
+
+    private static List<string> SetCookies(Page page, string name) =>
+        page.Response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Where(v => v.StartsWith(name + "=", StringComparison.Ordinal)).ToList()
+            : [];
+
+    [Fact]
     public async Task Deleting_a_group_or_hiding_a_direct_conversation_says_so_on_the_next_page()
     {
         using var ann = await app.NewPersonAsync("Ann");
