@@ -6,11 +6,11 @@ namespace ChatMvc.Chat;
 public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries messages, ReadMarks reads)
 {
     // Null when nothing changed: decided from the cached head alone (knownHead when the caller has just read it).
-    // readUpTo: where the reader's read marker already is, when the caller knows it. A send's batch marks its sender
+    // lastRead: where the reader's read marker already is, when the caller knows it. A send's batch marks its sender
     // read up to the message sent, so the others' messages before it that the update shows need no second write.
     public async Task<WindowUpdateModel?> SinceAsync(
         long conversationId, long userId, long after, long changeCounter, string? nextClientMessageId = null, ConversationHead? knownHead = null,
-        long readUpTo = 0)
+        long lastRead = 0)
     {
         // A send (nextClientMessageId) always answers, so it reads the head with the new messages in one round trip.
         IReadOnlyList<MessageView>? added = null;
@@ -33,7 +33,7 @@ public sealed class ChatWindowUpdates(ConversationCache cache, MessageQueries me
             ? await messages.ChangedSinceAsync(conversationId, changeCounter, after)
             : [];
         var lastId = added.Count > 0 ? added[^1].Id : after;
-        await reads.ShownAsync(conversationId, userId, added, lastId, readUpTo);
+        await reads.ShownAsync(conversationId, userId, added, lastId, lastRead);
 
         return new WindowUpdateModel(conversationId, added, changed, new ConversationHead(lastId, head.ChangeCounter), nextClientMessageId)
         {

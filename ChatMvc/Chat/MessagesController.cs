@@ -38,7 +38,7 @@ public sealed class MessagesController(
 
         Response.TriggerClientEvent("message-sent");
         var update = await updates.SinceAsync(
-            ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"), readUpTo: sent.Message!.Id);
+            ConversationId, CurrentUserId, form.After, form.V, Guid.NewGuid().ToString("N"), lastRead: sent.Message!.Id);
         return PartialView("_WindowUpdate", new WindowUpdateView(update!, Viewer));
     }
 
