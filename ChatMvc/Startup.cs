@@ -75,8 +75,9 @@ public static class Startup
         });
         services.AddRazorPages();
         services.AddStatusMessages();
-        // After MVC's own registration, so this one is the one resolved: pages leave in one write (Delivery/PageWriter.cs).
+        // After MVC's own registration, so this one is the one resolved: pages are written straight to the response in one piece (Delivery/PageWriter.cs).
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IHttpResponseStreamWriterFactory, PageWriterFactory>();
+        services.Decorate<Microsoft.AspNetCore.Mvc.ViewFeatures.Buffers.IViewBufferScope>(scope => new PageBufferScope(scope));
         // htmx sends the token in this header on every request (see _Layout's data-hx-headers).
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         // Every cookie the app sets is Secure whenever the request came over HTTPS (directly or via the proxy).

@@ -4,12 +4,13 @@ using ChatMvc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatMvc.Tests.Delivery;
 
 // A rendered page leaves the app in one write to the response: each write is a send on the connection, and MVC's
-// own writer sent a chat window of 80 KB in five. Delivery only, so one engine is enough.
+// own writer sent a chat window of 80 KB in five. And it leaves as it was written, whatever the characters. Delivery only, so one engine is enough.
 public sealed class PageWritesTests(PageWritesTests.CountingApp app) : IClassFixture<PageWritesTests.CountingApp>
 {
     [Fact]
@@ -33,6 +34,41 @@ public sealed class PageWritesTests(PageWritesTests.CountingApp app) : IClassFix
         Assert.Equal(1, written.Count);
     }
 
+    [Fact]
+    public async Task Text_outside_the_basic_plane_and_right_to_left_arrives_intact()
+    {
+        using var ann = await app.NewPersonAsync("Ann 😀 Writes");
+        using var bob = await app.NewPersonAsync("بوب");
+        var conversationId = await ann.StartConversationAsync(null, bob);
+        const string body = "Grüße 👋🏽 from the café, שלום, 𝄞 and 漢字";
+        await ann.SendAsync(conversationId, body);
+
+        var window = await bob.OpenAsync(conversationId);
+
+        Assert.Contains(body, ChatSteps.MessageTexts(window.Document));
+        Assert.Contains("Ann 😀 Writes", window.Document.QuerySelector("article.message .message-sender")!.TextContent);
+    }
+
+    // A character split over two of the writer's pieces (a surrogate pair: an emoji) is encoded whole, however the
+    // pieces fall against the buffer's growth.
+    [Fact]
+    public async Task The_page_writer_encodes_a_pair_split_between_two_pieces()
+    {
+        using var stream = new MemoryStream();
+        var writer = new ChatMvc.Delivery.PageWriter(stream, initialSize: 16);
+        var text = new string('x', 5000) + "😀" + "é";
+        writer.Write(text[..5001]);
+        writer.Write(text[5001..]);
+        writer.WriteUtf8("<b>kept</b>"u8);
+        writer.Write('\uD83D');
+        writer.Write("\uDE00 end");
+        await writer.FlushAsync();
+        Assert.Equal(0, stream.Length);
+        await writer.DisposeAsync();
+
+        Assert.Equal(text + "<b>kept</b>😀 end", System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
     public sealed record Written(int Count, long Bytes);
 
     public sealed class CountingApp : ChatAppFactory
@@ -42,7 +78,7 @@ public sealed class PageWritesTests(PageWritesTests.CountingApp app) : IClassFix
         {
         }
 
-        // The writes and bytes of the last GET of each path.
+        // The sends and bytes of the last GET of each path.
         public ConcurrentDictionary<string, Written> Writes { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -51,23 +87,91 @@ public sealed class PageWritesTests(PageWritesTests.CountingApp app) : IClassFix
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new CountWrites(Writes)));
         }
 
-        // Outside the app's own pipeline, so it sees what the app hands the server.
+        // Outside the app's own pipeline, so it sees what the app hands the server, by either of the response's two
+        // ways in: its stream and its pipe.
         private sealed class CountWrites(ConcurrentDictionary<string, Written> writes) : IStartupFilter
         {
             public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
             {
                 app.Use(async (context, nextMiddleware) =>
                 {
-                    var counting = new CountingStream(context.Response.Body);
-                    context.Response.Body = counting;
+                    var server = context.Features.Get<IHttpResponseBodyFeature>()!;
+                    var counted = new CountedBody(server);
+                    context.Features.Set<IHttpResponseBodyFeature>(counted);
                     await nextMiddleware(context);
                     if (HttpMethods.IsGet(context.Request.Method))
                     {
-                        writes[context.Request.Path.Value!] = new Written(counting.Count, counting.Bytes);
+                        writes[context.Request.Path.Value!] = counted.Total;
                     }
                 });
                 next(app);
             };
+        }
+    }
+
+    // Counts a send for each write to the stream and for each flush of the pipe that carries bytes, and the bytes
+    // written either way; what is left in the pipe unflushed goes out at the end of the response, one send more.
+    private sealed class CountedBody : IHttpResponseBodyFeature
+    {
+        private readonly IHttpResponseBodyFeature server;
+        private readonly CountingStream stream;
+        private readonly CountingPipe pipe;
+
+        public CountedBody(IHttpResponseBodyFeature server)
+        {
+            this.server = server;
+            stream = new CountingStream(server.Stream);
+            pipe = new CountingPipe(server.Writer);
+        }
+
+        public Written Total => new(stream.Count + pipe.Count + (pipe.Pending > 0 ? 1 : 0), stream.Bytes + pipe.Bytes + pipe.Pending);
+
+        public Stream Stream => stream;
+
+        public System.IO.Pipelines.PipeWriter Writer => pipe;
+
+        public void DisableBuffering() => server.DisableBuffering();
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => server.StartAsync(cancellationToken);
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
+            server.SendFileAsync(path, offset, count, cancellationToken);
+
+        public Task CompleteAsync() => server.CompleteAsync();
+    }
+
+    private sealed class CountingPipe(System.IO.Pipelines.PipeWriter inner) : System.IO.Pipelines.PipeWriter
+    {
+        public int Count { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        public long Pending { get; private set; }
+
+        public override void Advance(int bytes)
+        {
+            Pending += bytes;
+            inner.Advance(bytes);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<System.IO.Pipelines.FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            if (Pending > 0)
+            {
+                Count++;
+                Bytes += Pending;
+                Pending = 0;
+            }
+
+            return inner.FlushAsync(cancellationToken);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ChatMvc.Caching;
 using ChatMvc.Chat;
 using ChatMvc.Data;
 using Microsoft.AspNetCore.Authentication;
@@ -129,6 +130,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<DataProtectionKeyQueries>();
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("ChatMvc").ProtectKeysAtRest(configuration);
+        services.Decorate<IDataProtectionProvider>(provider => new RememberedAntiforgeryTokens(provider));
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceProvider>((options, provider) => options.XmlRepository = provider.GetRequiredService<DatabaseXmlRepository>());
 

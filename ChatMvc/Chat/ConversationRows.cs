@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using ChatMvc.Delivery;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace ChatMvc.Chat;
 
-// Each conversation row as _ConversationRow renders it, kept for as long as the row object lives. The rows a person's
+// Each conversation row as _ConversationRow renders it, kept as UTF-8 for as long as the row object lives. The rows a person's
 // list is built from are parsed once per cached text (ConversationListCache) and never changed, so the same object
 // means the same conversation, preview, counts and time; a change to any of them is a new object. What else a row
 // shows is whether it is the open conversation and the time as the viewer reads it (their zone, and whether it was
@@ -14,7 +15,7 @@ namespace ChatMvc.Chat;
 // sidebar beside every chat window and nearly all of a long list page.
 public sealed class ConversationRows
 {
-    private readonly ConditionalWeakTable<ConversationSummary, ConcurrentDictionary<string, string>> kept = [];
+    private readonly ConditionalWeakTable<ConversationSummary, ConcurrentDictionary<string, Utf8Html>> kept = [];
 
     private long renders;
 
@@ -25,16 +26,16 @@ public sealed class ConversationRows
     {
         var clock = html.ViewContext.HttpContext.RequestServices.GetRequiredService<ViewerClock>();
         var key = string.Join('|', row.IsCurrent ? "current" : "", clock.Zone.Id, clock.Today.ToString("O", CultureInfo.InvariantCulture));
-        var forRow = kept.GetValue(row.Conversation, _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+        var forRow = kept.GetValue(row.Conversation, _ => new ConcurrentDictionary<string, Utf8Html>(StringComparer.Ordinal));
         if (forRow.TryGetValue(key, out var found))
         {
-            return new HtmlString(found);
+            return found;
         }
 
         Interlocked.Increment(ref renders);
-        var rendered = await html.PartialTextAsync("/Views/Conversations/_ConversationRow.cshtml", row);
+        var rendered = Utf8Html.From(await html.PartialTextAsync("/Views/Conversations/_ConversationRow.cshtml", row));
         forRow[key] = rendered;
-        return new HtmlString(rendered);
+        return rendered;
     }
 }
 

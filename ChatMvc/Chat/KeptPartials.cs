@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
+using ChatMvc.Delivery;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ChatMvc.Chat;
 
 // The output of small partials that depend on their model alone (not on the viewer, the clock, the request or the
-// view data), kept in process under the partial's name and the model's value: a record, a tuple or a plain value,
+// view data), kept in process as UTF-8 under the partial's name and the model's value: a record, a tuple or a plain value,
 // which compare by what they hold. Running a partial (finding the view, copying the view data, activating the page)
 // costs a few microseconds however little it writes, and a chat window ran a dozen such for the same few outputs on
 // every open. A partial used this way says so at its top.
@@ -25,15 +26,14 @@ public sealed class KeptPartials
     public async Task<IHtmlContent> RenderAsync(IHtmlHelper html, string view, object? model)
     {
         var key = (view, model);
-        if (kept.TryGetValue(key, out string? found))
+        if (kept.TryGetValue(key, out Utf8Html? found))
         {
-            return new HtmlString(found);
+            return found!;
         }
 
         Interlocked.Increment(ref renders);
-        var rendered = await html.PartialTextAsync(view, model);
-        kept.Set(key, rendered, new MemoryCacheEntryOptions { Size = rendered.Length, SlidingExpiration = TimeSpan.FromHours(1) });
-        return new HtmlString(rendered);
+        var rendered = Utf8Html.From(await html.PartialTextAsync(view, model));
+        return kept.Set(key, rendered, new MemoryCacheEntryOptions { Size = rendered.Length, SlidingExpiration = TimeSpan.FromHours(1) });
     }
 }
 

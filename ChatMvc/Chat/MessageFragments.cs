@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatMvc.Caching;
+using ChatMvc.Delivery;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatMvc.Chat;
@@ -89,9 +90,9 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
         }
     }
 
-    public async Task<string[]> PartsAsync(string key, Func<Task<string>> render)
+    public async Task<Utf8Html[]> PartsAsync(string key, Func<Task<string>> render)
     {
-        if (!local.TryGetValue(key, out string[]? parts))
+        if (!local.TryGetValue(key, out Utf8Html[]? parts))
         {
             Interlocked.Increment(ref renders);
             var html = await render();
@@ -112,9 +113,13 @@ public sealed class MessageFragments(ICacheStore store, ILogger<MessageFragments
         return parts!;
     }
 
-    // Kept in process already split, so a window only copies the parts into its page.
-    private string[] Keep(string key, string html) =>
-        local.Set(key, html.Split(PartSeparator), new MemoryCacheEntryOptions { Size = html.Length, SlidingExpiration = StoredFor });
+    // Kept in process already split and encoded as they leave, so a window only copies the parts' bytes into its page.
+    private Utf8Html[] Keep(string key, string html)
+    {
+        var parts = Array.ConvertAll(html.Split(PartSeparator), Utf8Html.From);
+        var size = parts.Sum(part => part.Length);
+        return local.Set(key, parts, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = StoredFor });
+    }
 
     private sealed record KnownKey(string Zone, DateOnly Today, string Key);
 }
