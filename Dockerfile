@@ -33,10 +33,6 @@ ENV ASPNETCORE_HTTP_PORTS=8080
 # Fewer malloc arenas: image resizing on several threads otherwise leaves each thread's arena holding freed
 # memory (bench/images.sh: peak memory in a burst of uploads 287 MB with the default, 155 MB with 2).
 ENV MALLOC_ARENA_MAX=2
-# The garbage-collected heap kept within 60 % of the container's memory limit (0x3C; .NET's own default is 75 %),
-# leaving the rest for what is not on it: the runtime and its code, sockets, image resizing. With docker-compose's
-# 1 GiB and 75 %, an instance with 18,000 clients reached 1,004 MB resident (docs/performance.md).
-ENV DOTNET_GCHeapHardLimitPercent=0x3C
 EXPOSE 8080
 # The image's non-root "app" user.
 USER $APP_UID
