@@ -59,8 +59,6 @@ APP_PID=""
 APP2_PID=""
 # More NAME=value settings for the app, from a caller that needs them (bench/files.sh: where the file store is).
 [ -n "${APP_ENV+set}" ] || APP_ENV=()
-# 768 MiB in hexadecimal, as the runtime reads it: 75 % of the app container's mem_limit in docker-compose.yml.
-APP_HEAP_LIMIT=0x30000000
 SAMPLER_PID=""
 SENDER_PID=""
 
@@ -111,15 +109,13 @@ launch_app() {
     # exec keeps the PID: the one started is the one stopped. The missed-message mail looks once a day here, so
     # the SQL counted while clients poll is the polls' own (the mail's rounds are a few queries a minute otherwise).
     # The per-person send limit (600 a minute) is lifted: 8 senders at 200/s pass it within 30 s, and the bench
-    # measures sending, not the limiter. The heap limit is the one .NET takes by itself in docker-compose's container
-    # (75 % of its 1 GiB memory limit): without a limit, on a machine with memory to spare, the garbage collector
-    # keeps what earlier rows left behind.
+    # measures sending, not the limiter.
     (
         cd "$ROOT/ChatMvc"
         exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" App__PublicUrl="$base" \
             Database__Provider=MySql ConnectionStrings__Chat="$CHATMVC_TEST_MYSQL;Database=chatbench" \
             Redis__Configuration="$CHATMVC_TEST_REDIS" Notifications__EmailIntervalSeconds=86400 \
-            Api__RateLimits__PostingPerMinute=1000000 DOTNET_GCHeapHardLimit="$APP_HEAP_LIMIT" "${APP_ENV[@]}" \
+            Api__RateLimits__PostingPerMinute=1000000 "${APP_ENV[@]}" \
             dotnet "$ROOT/ChatMvc/bin/Release/net10.0/ChatMvc.dll"
     ) >"$1" 2>&1 &
     LAUNCHED_PID=$!
