@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
@@ -148,18 +149,50 @@ internal sealed class Recorder
 internal static class Http
 {
     // One connection per client, as a browser tab keeps its own; cookies are sent as a fixed header.
-    public static HttpClient Client(Uri baseUri, int connections = 1) => new(new SocketsHttpHandler
+    public static HttpClient Client(Uri baseUri, int connections = 1, IPAddress? source = null) => new(new SocketsHttpHandler
     {
         UseCookies = false,
         AllowAutoRedirect = false,
         MaxConnectionsPerServer = connections,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = source is null ? null : (context, cancellation) => ConnectFromAsync(source, context.DnsEndPoint, cancellation),
     })
     {
         BaseAddress = baseUri,
         Timeout = TimeSpan.FromSeconds(10),
     };
+
+    // Thousands of clients on one machine, all from 127.0.0.1 to one port, crowd a single address's ephemeral ports:
+    // with 20,000 of them in use, each new connection's port search in the kernel walks the used ones, and in a flood
+    // (2,000 refused clients connecting again every 3 s) that search took a fifth of both cores, from the app and the
+    // clients alike. Real clients come from many addresses; pollers of a loopback app do the same, each from an address
+    // of its own in 127.0.0.0/8 (every one of them is this machine's).
+    public static IPAddress? LoopbackSource(Uri baseUri) =>
+        IPAddress.TryParse(baseUri.Host, out var host) && IPAddress.IsLoopback(host) && host.AddressFamily == AddressFamily.InterNetwork
+            ? new IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)])
+            : null;
+
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress source, DnsEndPoint target, CancellationToken cancellation)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            // IP_BIND_ADDRESS_NO_PORT: the port is chosen at connect, for this address and the target, not at bind.
+            socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(target, cancellation);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private const int SolIp = 0;
+    private const int IpBindAddressNoPort = 24;
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string cookie)
     {
@@ -242,7 +275,7 @@ internal static class Pollers
         async Task PollAsync(int index)
         {
             var (cookie, path) = sessions[index % sessions.Count];
-            using var client = Http.Client(options.BaseUri);
+            using var client = Http.Client(options.BaseUri, source: Http.LoopbackSource(options.BaseUri));
             var phase = interval * Random.Shared.NextDouble();
             int polled = 0, failed = 0;
             for (var due = phase; due < measureUntil; due += interval)
