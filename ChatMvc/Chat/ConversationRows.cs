@@ -7,12 +7,12 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace ChatMvc.Chat;
 
-// Each conversation row as _ConversationRow renders it, kept as UTF-8 for as long as the row object lives. The rows a person's
-// list is built from are parsed once per cached text (ConversationListCache) and never changed, so the same object
-// means the same conversation, preview, counts and time; a change to any of them is a new object. What else a row
-// shows is whether it is the open conversation and the time as the viewer reads it (their zone, and whether it was
-// today), which are part of the key. Running the row's partials (the row, its avatar, its time) was most of the
-// sidebar beside every chat window and nearly all of a long list page.
+// Each conversation row as _ConversationRow renders it, kept as UTF-8 for as long as the row object lives. The rows a
+// person's list is built from are parsed once per cached text (ConversationListCache) and never changed, so the same
+// object means the same conversation, preview, counts and time; a change to any of them is a new object. What else a
+// row shows is whether it is the open conversation and the time as the viewer reads it (their zone, and whether it was
+// today), which are part of the key. Running the row's partials (the row, its avatar, its time) was most of the sidebar
+// beside every chat window and nearly all of a long list page.
 public sealed class ConversationRows
 {
     private readonly ConditionalWeakTable<ConversationSummary, ConcurrentDictionary<string, Utf8Html>> kept = [];

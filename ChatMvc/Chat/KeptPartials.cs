@@ -9,8 +9,8 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatMvc.Chat;
 
-// The output of small partials that depend on their model alone (not on the viewer, the clock, the request or the
-// view data), kept in process as UTF-8 under the partial's name and the model's value: a record, a tuple or a plain value,
+// The output of small partials that depend on their model alone (not on the viewer, the clock, the request or the view
+// data), kept in process as UTF-8 under the partial's name and the model's value: a record, a tuple or a plain value,
 // which compare by what they hold. Running a partial (finding the view, copying the view data, activating the page)
 // costs a few microseconds however little it writes, and a chat window ran a dozen such for the same few outputs on
 // every open. A partial used this way says so at its top.

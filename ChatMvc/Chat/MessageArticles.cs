@@ -6,12 +6,12 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatMvc.Chat;
 
-// A message's whole article as _Message renders it for one kind of viewer, kept in process as the UTF-8 it leaves as. Even with its shared
-// parts kept (MessageFragments), running the partial (a view, its view data, its injected services and tag helpers)
-// was most of a window's time: about 25 µs a message, 40 times a page. Without reactions, what a message looks like
-// depends on the viewer only through a few yes-or-no facts, so the article is kept under the message's fragment key
-// (every state of the message and the viewer's reading of its time) and those facts. A message with reactions shows
-// whose they are, which differs from viewer to viewer: it is rendered each time.
+// A message's whole article as _Message renders it for one kind of viewer, kept in process as the UTF-8 it leaves as.
+// Even with its shared parts kept (MessageFragments), running the partial (a view, its view data, its injected services
+// and tag helpers) was most of a window's time: about 25 µs a message, 40 times a page. Without reactions, what a
+// message looks like depends on the viewer only through a few yes-or-no facts, so the article is kept under the
+// message's fragment key (every state of the message and the viewer's reading of its time) and those facts. A message
+// with reactions shows whose they are, which differs from viewer to viewer: it is rendered each time.
 public sealed class MessageArticles(MessageFragments fragments)
 {
     private readonly MemoryCache kept = new(new MemoryCacheOptions { SizeLimit = 32L * 1024 * 1024 });
@@ -21,8 +21,8 @@ public sealed class MessageArticles(MessageFragments fragments)
     // Articles rendered rather than found; for tests and diagnostics.
     public long Renders => Interlocked.Read(ref renders);
 
-    // Null when the article cannot be kept: a system line (cheap, and shown by its own rule) or anything showing reactions
-    // or a refused one.
+    // Null when the article cannot be kept: a system line (cheap, and shown by its own rule) or anything showing
+    // reactions or a refused one.
     public static string? KeyOf(MessageItem item, ViewerClock clock)
     {
         var message = item.Message;

@@ -20,11 +20,15 @@ public sealed class PageWriterFactory(IHttpContextAccessor accessor) : IHttpResp
     /// <summary>For htmx fragments, which are small and come by the thousand (polls, sends).</summary>
     public const int FragmentBufferSize = 16 * 1024;
 
+    // Characters, as MVC's MemoryPoolHttpResponseStreamWriterFactory.DefaultBufferSize.
+    private const int MvcWriterSize = 16 * 1024;
+
     public TextWriter CreateWriter(Stream stream, Encoding encoding)
     {
+        // A response in another encoding (the app writes none) gets MVC's own writer, at MVC's own size.
         if (encoding.CodePage != Encoding.UTF8.CodePage)
         {
-            return new HttpResponseStreamWriter(stream, encoding, FragmentBufferSize / 2, ArrayPool<byte>.Shared, ArrayPool<char>.Shared);
+            return new HttpResponseStreamWriter(stream, encoding, MvcWriterSize, ArrayPool<byte>.Shared, ArrayPool<char>.Shared);
         }
 
         var size = accessor.HttpContext?.Request.IsHtmx() == true ? FragmentBufferSize : PageBufferSize;
