@@ -60,7 +60,7 @@ public sealed class ReactionsBrowserTests(BrowserFixture browser) : IClassFixtur
         var page = ann.Page;
         // The picker is held back until the keyboard has reached the link it replaces, as on a slow network.
         var release = new TaskCompletionSource();
-        await page.RouteAsync("**/reactions/picker", async route =>
+        await page.RouteAsync("**/reactions", async route =>
         {
             await release.Task;
             await route.ContinueAsync();

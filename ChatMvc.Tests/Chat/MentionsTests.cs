@@ -55,11 +55,11 @@ public abstract class MentionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var mark = Assert.Single(seenByBo.QuerySelectorAll("mark.mention"));
         Assert.Equal("@bo mention (mention)", mark.TextContent);
         Assert.Equal(" (mention)", mark.QuerySelector(".visually-hidden")!.TextContent);
-        Assert.Equal("true", seenByBo.GetAttribute("data-mentions-me"));
+        Assert.Contains("message-mentions-me", seenByBo.ClassList);
         Assert.Contains(", mentions you", seenByBo.QuerySelector(".message-meta")!.TextContent);
         var seenByCy = MessageIn(await cy.OpenAsync(id), messageId);
         Assert.Single(seenByCy.QuerySelectorAll("mark.mention"));
-        Assert.Equal("false", seenByCy.GetAttribute("data-mentions-me"));
+        Assert.DoesNotContain("message-mentions-me", seenByCy.ClassList);
         Assert.DoesNotContain("mentions you", seenByCy.QuerySelector(".message-meta")!.TextContent);
     }
 
@@ -283,7 +283,7 @@ public abstract class MentionsTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal(HttpStatusCode.OK, poll.Status);
         var message = Assert.Single(poll.Fragment.QuerySelectorAll("article.message"));
-        Assert.Equal("true", message.GetAttribute("data-mentions-me"));
+        Assert.Contains("message-mentions-me", message.ClassList);
         Assert.Equal("@Bo Poll (mention)", message.QuerySelector("mark.mention")!.TextContent);
         Assert.Equal(HttpStatusCode.NoContent, idle.Status);
     }

@@ -64,7 +64,6 @@ public abstract class AuthorizationMatrixTests<TApp>(AuthorizationMatrixTests<TA
         Page("GET /conversations/{conversationId}/files/{fileId}", "/conversations/{c}/files/{file}", Login, 404, 200, 200),
         // Reactions and replies: any member.
         Page("GET /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 200, 200),
-        Page("GET /conversations/{conversationId}/messages/{messageId}/reactions/picker", "/conversations/{c}/messages/{m}/reactions/picker", Login, 404, 200, 200) with { Htmx = true },
         Page("POST /conversations/{conversationId}/messages/{messageId}/reactions", "/conversations/{c}/messages/{m}/reactions", Login, 404, 302, 302) with
         {
             Form = (_, _, _) => new() { ["emoji"] = "👍" },

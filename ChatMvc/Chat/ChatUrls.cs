@@ -46,7 +46,6 @@ public static class ChatUrls
     public static string Reactions(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions");
 
     // The picker alone, which htmx puts in a message's menu the first time it opens.
-    public static string ReactionPicker(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions/picker");
 
     // Where a reaction's button posts to take the viewer's own reaction back.
     public static string ReactionRemoval(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions?remove=true");

@@ -11,16 +11,22 @@ namespace ChatMvc.Chat;
 public sealed class ReactionsController(ConversationCache cache, MessageQueries messages, MessageReactions reactions)
     : ConversationScopedController(cache)
 {
-    // Without JavaScript the menu's "Other reaction" opens this page, with what was typed there filled in: the
-    // common choices and a field for any other.
+    // Without JavaScript the menu's React link opens this page, with what was typed there filled in: the common
+    // choices and a field for any other. With it, the same link asks for the same choices and field alone, put in the
+    // menu the first time it opens.
     [HttpGet("")]
-    public async Task<IActionResult> New(long messageId, string? emoji) =>
-        await ReactableAsync(messageId) is { } message ? View(new ReactionPageModel(message, Viewer, emoji)) : NotFound();
+    public async Task<IActionResult> New(long messageId, string? emoji)
+    {
+        Response.VaryOnHtmx();
+        if (await ReactableAsync(messageId) is not { } message)
+        {
+            return NotFound();
+        }
 
-    // The same choices and field for a message's menu in the window, asked for by htmx when the menu first opens.
-    [HttpGet("picker")]
-    public async Task<IActionResult> Picker(long messageId) =>
-        await ReactableAsync(messageId) is { } message ? PartialView("_ReactionPicker", new ReactionPickerModel(message)) : NotFound();
+        return Request.IsHtmx()
+            ? PartialView("_ReactionPicker", new ReactionPickerModel(message))
+            : View(new ReactionPageModel(message, Viewer, emoji));
+    }
 
     [HttpPost("")]
     [EnableRateLimiting(RateLimitOptions.PostingPolicy)]

@@ -101,7 +101,7 @@
     var openingEditor = null;
     function editorRequest(event) {
         var elt = event.detail.elt;
-        var article = elt && elt.matches && elt.matches("a[data-hx-get$='/edit']") ? elt.closest("article.message") : null;
+        var article = elt && elt.matches && elt.matches("a.edit-link") ? elt.closest("article.message") : null;
         return article ? article.id : null;
     }
     document.addEventListener("htmx:beforeRequest", function (event) {

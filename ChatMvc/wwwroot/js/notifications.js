@@ -100,7 +100,7 @@
                     seen.add(node.id);
                     var level = settings.dataset.level;
                     var mine = node.dataset.sender === settings.dataset.viewer;
-                    var mentioned = node.dataset.mentionsMe === "true";
+                    var mentioned = node.classList.contains("message-mentions-me");
                     if (mine || level === "none" || (level === "mentions" && !mentioned)) {
                         return;
                     }
