@@ -42,10 +42,9 @@ public static class ChatUrls
 
     public static string DeleteMessage(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/delete");
 
-    // A message's reactions: the form to add one (a page of its own without JavaScript) and where reactions post.
+    // A message's reactions: the form to add one (a page of its own without JavaScript, the picker alone for htmx)
+    // and where reactions post.
     public static string Reactions(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions");
-
-    // The picker alone, which htmx puts in a message's menu the first time it opens.
 
     // Where a reaction's button posts to take the viewer's own reaction back.
     public static string ReactionRemoval(long id, long messageId) => Format($"/conversations/{id}/messages/{messageId}/reactions?remove=true");

@@ -29,7 +29,7 @@
     // Delete: after the browser's own confirmation, post to the address the form would open the confirmation page at.
     document.addEventListener("submit", function (event) {
         var form = event.target instanceof Element ? event.target.closest(".message-menu form.delete-form") : null;
-        if (!form || !window.htmx) {
+        if (!form || !window.htmx || !form.closest("article.message")) {
             return;
         }
         event.preventDefault();
