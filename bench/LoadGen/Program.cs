@@ -166,8 +166,8 @@ internal static class Http
     // Thousands of clients on one machine, all from 127.0.0.1 to one port, crowd a single address's ephemeral ports:
     // with 20,000 of them in use, each new connection's port search in the kernel walks the used ones, and in a flood
     // (2,000 refused clients connecting again every 3 s) that search, in the clients' own threads, took a fifth of the
-    // two cores the app shares with them. Real clients come from many addresses; pollers of a loopback app do the same, each from an address
-    // of its own in 127.0.0.0/8 (every one of them is this machine's).
+    // two cores the app shares with them. Real clients come from many addresses; pollers of a loopback app do the
+    // same, each from an address of its own in 127.0.0.0/8 (every one of them is this machine's).
     public static IPAddress? LoopbackSource(Uri baseUri) =>
         IPAddress.TryParse(baseUri.Host, out var host) && IPAddress.IsLoopback(host) && host.AddressFamily == AddressFamily.InterNetwork
             ? new IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)])
