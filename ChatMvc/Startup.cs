@@ -39,6 +39,7 @@ public static class Startup
         services.AddSingleton<ChatWindows>();
         services.AddSingleton<MessageFragments>();
         services.AddSingleton<MessageArticles>();
+        services.AddSingleton<WindowPages>();
         services.AddSingleton<ConversationRows>();
         services.AddSingleton<KeptPartials>();
         services.AddSingleton<AssetUrls>();

@@ -24,7 +24,7 @@ public static class ChatUrls
     // one window shows.
     public static string UnreadAfter(long id, long messageId) => Format($"/conversations/{id}?unreadAfter={messageId}");
 
-    public static string CheckForNewMessages(long id, long stamp) => Format($"/conversations/{id}?checked={stamp}#composer");
+    public static string CheckForNewMessages(long id, string stamp) => Format($"/conversations/{id}?checked={Uri.EscapeDataString(stamp)}#composer");
 
     public static string Composer(long id) => Format($"/conversations/{id}#composer");
 

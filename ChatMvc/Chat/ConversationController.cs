@@ -6,7 +6,7 @@ namespace ChatMvc.Chat;
 // One conversation: its window, and the poll that keeps the window up to date.
 [Route("conversations/{conversationId}")]
 public sealed class ConversationController(
-    ConversationCache cache, MessageQueries messages, ChatWindows windows, ChatWindowUpdates updates)
+    ConversationCache cache, MessageQueries messages, ChatWindows windows, ChatWindowUpdates updates, WindowPages pages)
     : ConversationScopedController(cache)
 {
     // at: the window around one message (a search result's permalink); after: the page after one, paging newer
@@ -33,7 +33,7 @@ public sealed class ConversationController(
             return NotFound();
         }
 
-        return View(await windows.OpenAsync(details, Viewer, unreadAfter) with { ReplyTo = repliedTo });
+        return pages.Show(this, await windows.OpenAsync(details, Viewer, unreadAfter) with { ReplyTo = repliedTo });
     }
 
     // The hot path: an idle poll is answered 204 before MVC (IdlePolls); this renders what changed.
