@@ -166,6 +166,8 @@ public sealed class WindowPages(IAntiforgery antiforgery, IOptions<CookieTempDat
     {
         private static readonly Member[] NoMembers = [];
 
+        private static readonly ConversationSummary[] NoRows = [];
+
         private readonly ChatWindowModel model = model;
 
         private readonly string zone = zone;
@@ -174,21 +176,23 @@ public sealed class WindowPages(IAntiforgery antiforgery, IOptions<CookieTempDat
 
         private readonly bool isAdmin = isAdmin;
 
-        public bool Matches(Stamp other)
-        {
-            var a = model;
-            var b = other.model;
-            return zone == other.zone && today == other.today && isAdmin == other.isAdmin
-                && a.Title == b.Title && a.Viewer == b.Viewer && a.Cursor == b.Cursor
-                && a.FirstUnreadId == b.FirstUnreadId && a.MayHaveOlder == b.MayHaveOlder && a.MoreUnread == b.MoreUnread
-                && a.IsHistory == b.IsHistory && a.NewerAfterId == b.NewerAfterId && a.ComposerImageAlt == b.ComposerImageAlt
-                && SameDetails(a.Conversation, b.Conversation) && a.Messages.SequenceEqual(b.Messages)
-                && Equals(a.Shell.Me, b.Shell.Me) && a.Shell.Conversations.Version == b.Shell.Conversations.Version
-                && a.Shell.Conversations.CurrentId == b.Shell.Conversations.CurrentId
-                && a.Shell.Conversations.Conversations.SequenceEqual(b.Shell.Conversations.Conversations);
-        }
+        public bool Matches(Stamp other) =>
+            zone == other.zone && today == other.today && isAdmin == other.isAdmin
+            && Rest(model) == Rest(other.model)
+            && SameDetails(model.Conversation, other.model.Conversation)
+            && model.Messages.SequenceEqual(other.model.Messages)
+            && Rest(model.Shell) == Rest(other.model.Shell)
+            && model.Shell.Conversations.Conversations.SequenceEqual(other.model.Shell.Conversations.Conversations);
 
-        // Details read afresh after a change hold equal members in another list, which a record compares by reference.
+        // The rest of the model by the record's own equality, so that a field added to it is compared too. The lists
+        // are compared item by item above (records compare lists by reference), and the client message id is put in
+        // afresh.
+        private static ChatWindowModel Rest(ChatWindowModel window) =>
+            window with { Conversation = null!, Messages = null!, Shell = null!, ClientMessageId = string.Empty };
+
+        private static ShellModel Rest(ShellModel shell) => shell with { Conversations = shell.Conversations with { Conversations = NoRows } };
+
+        // Details read afresh after a change hold equal members in another list.
         private static bool SameDetails(ConversationDetails a, ConversationDetails b) =>
             ReferenceEquals(a, b) || (a.Members.SequenceEqual(b.Members) && a with { Members = NoMembers } == b with { Members = NoMembers });
     }
