@@ -293,6 +293,40 @@ public sealed partial class ChatBrowserTests(BrowserFixture browser) : IClassFix
     }
 
     [Fact]
+    public async Task A_person_ticked_while_a_search_is_on_its_way_stays_ticked_when_its_answer_comes()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Racing Bea");
+        await using var cy = await browser.RegisterPersonAsync("Racing Cy");
+        var page = ann.Page;
+        await page.GotoAsync("/conversations/new");
+        var search = page.GetByLabel("Find people by name or email");
+        await search.FillAsync("Racing");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("2 people found.");
+
+        // The next search is held on its way, as on a slow network, while Bea is ticked from the list on screen.
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(url => url.Contains("/conversations/new?", StringComparison.Ordinal), async route =>
+        {
+            held.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await search.FillAsync(cy.Name);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = bea.Name }).CheckAsync();
+        release.SetResult();
+
+        // The answer for Cy alone found one person either way; Bea must still be there, ticked.
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("1 person found.");
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = cy.Name })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = bea.Name })).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start conversation" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(bea.Name);
+    }
+
+    [Fact]
     public async Task The_chat_window_with_unread_messages_and_a_long_linked_message_has_no_axe_violations()
     {
         await using var ann = await browser.RegisterPersonAsync("Ann");

@@ -92,6 +92,29 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
     }
 
     [Fact]
+    public async Task Enter_in_an_empty_composer_sends_a_photo_attached_without_text()
+    {
+        await using var ann = await browser.RegisterPersonAsync("Ann");
+        await using var bea = await browser.RegisterPersonAsync("Bea");
+        var id = await ann.StartConversationAsync(bea);
+        var page = ann.Page;
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(ChatUrls.Conversation(id));
+        var composer = page.GetByLabel("Message", new() { Exact = true });
+        var transfer = await page.EvaluateHandleAsync(MakeTransfer, PhotoBase64);
+        await composer.EvaluateAsync(
+            "(box, transfer) => box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))", transfer);
+        await Expect(page.Locator("#photo-attached")).ToHaveTextAsync("Photo attached: pasted.jpg.");
+
+        await composer.PressAsync("Enter");
+
+        await Expect(page.Locator("#messages article.message .message-image img")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("#message-image").EvaluateAsync<int>("input => input.files.length"));
+        Assert.True(errors.Count == 0, "Page errors:\n" + string.Join("\n", errors));
+    }
+
+    [Fact]
     public async Task Sending_receiving_editing_and_deleting_log_no_console_errors()
     {
         await using var ann = await browser.RegisterPersonAsync("Ann");

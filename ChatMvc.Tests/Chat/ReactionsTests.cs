@@ -23,7 +23,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Ship it?");
 
-        var window = await ReactAsync(bo, id, messageId, "👍");
+        var window = await bo.ReactAsync(id, messageId, "👍");
         var annWindow = await ann.OpenAsync(id);
 
         Assert.Equal(HttpStatusCode.OK, window.Status);
@@ -44,7 +44,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Toggle");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Cake in the kitchen");
-        await ReactAsync(bo, id, messageId, "🎉");
+        await bo.ReactAsync(id, messageId, "🎉");
 
         var joined = await ann.Client.PressAsync(await ann.OpenAsync(id), $"#message-{messageId} ul.reactions button");
         var both = Assert.Single(ReactionButtons(joined.Document, messageId));
@@ -65,7 +65,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Deploying now");
 
-        var reactionPage = await OpenReactionPageAsync(bo, id, messageId);
+        var reactionPage = await bo.OpenReactionPageAsync(id, messageId);
         Assert.Equal(0, await CountReactionsAsync(messageId));
         var window = await bo.Client.SubmitAsync(reactionPage, new() { ["emoji"] = "  ship it " }, "main form.reaction-other");
         var removed = await bo.Client.PressAsync(window, $"#message-{messageId} ul.reactions button");
@@ -88,7 +88,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Try me");
 
-        var page = await bo.Client.SubmitAsync(await OpenReactionPageAsync(bo, id, messageId), new() { ["emoji"] = emoji }, "main form.reaction-other");
+        var page = await bo.Client.SubmitAsync(await bo.OpenReactionPageAsync(id, messageId), new() { ["emoji"] = emoji }, "main form.reaction-other");
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Equal(expected, page.Document.QuerySelector("main [role=alert]")!.TextContent.Trim());
@@ -110,7 +110,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var first = await SendAsync(ann, id, "One");
         await SendAsync(ann, id, "Two");
         await SendAsync(bo, id, "Three");
-        await ReactAsync(bo, id, first, "👍");
+        await bo.ReactAsync(id, first, "👍");
         await ann.OpenAsync(id);
 
         var window = (await ann.OpenAsync(id)).Document;
@@ -227,7 +227,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         var messageId = await SendAsync(ann, id, "Anyone?");
         var (after, v) = ChatSteps.CursorOf((await ann.OpenAsync(id)).Document);
 
-        await ReactAsync(bo, id, messageId, "🙏");
+        await bo.ReactAsync(id, messageId, "🙏");
         var poll = await ann.PollAsync(id, after, v);
 
         Assert.Equal(HttpStatusCode.OK, poll.Status);
@@ -267,7 +267,7 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         using var bo = await app.NewPersonAsync("Bo Deleted");
         var id = await ann.StartConversationAsync(null, bo);
         var messageId = await SendAsync(ann, id, "Soon gone");
-        await ReactAsync(bo, id, messageId, "👍");
+        await bo.ReactAsync(id, messageId, "👍");
         await ann.DeleteMessageAsync(id, messageId);
 
         var window = await bo.OpenAsync(id);
@@ -278,17 +278,6 @@ public abstract class ReactionsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Null(window.Document.QuerySelector($"#message-{messageId} .reaction-picker"));
         Assert.Equal(HttpStatusCode.NotFound, page.Status);
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
-    }
-
-    // Without JavaScript, as a person reacts: the message's menu links to the reaction page, where the choice is pressed.
-    private static async Task<Page> ReactAsync(Participant person, long conversationId, long messageId, string emoji) =>
-        await person.Client.SubmitAsync(await OpenReactionPageAsync(person, conversationId, messageId), [], "main form.reaction-choices", submitter: $"button[value='{emoji}']");
-
-    private static async Task<Page> OpenReactionPageAsync(Participant person, long conversationId, long messageId)
-    {
-        var link = (await person.OpenAsync(conversationId)).Document.QuerySelector($"#message-{messageId} details.message-menu a.reaction-link")
-            ?? throw new InvalidOperationException($"Message {messageId} has no link to react in its menu.");
-        return await person.Client.GetAsync(link.GetAttribute("href")!);
     }
 
     private static IReadOnlyList<IElement> ReactionButtons(IDocument document, long messageId) =>

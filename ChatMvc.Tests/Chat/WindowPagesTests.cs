@@ -35,9 +35,9 @@ public abstract class WindowPagesTests<TApp>(TApp app) : IClassFixture<TApp>
         await bo.SubmitOnAsync(ChatUrls.EditMessage(id, bos), "main form", new() { ["body"] = "Edited words" });
         await AssertKeptAsRenderedAsync(ann, id, "an edit");
 
-        await ReactAsync(bo, id, own, "👍");
+        await bo.ReactAsync(id, own, "👍");
         await AssertKeptAsRenderedAsync(ann, id, "someone else's reaction");
-        await ReactAsync(ann, id, own, "🎉");
+        await ann.ReactAsync(id, own, "🎉");
         await AssertKeptAsRenderedAsync(ann, id, "the viewer's reaction");
 
         await bo.DeleteMessageAsync(id, bos);
@@ -140,13 +140,6 @@ public abstract class WindowPagesTests<TApp>(TApp app) : IClassFixture<TApp>
         var expected = Normalised(fresh);
         var actual = Normalised(kept);
         Assert.True(expected == actual, $"After {after}, the kept window differs from a fresh one:\n{FirstDifference(expected, actual)}");
-    }
-
-    private static async Task ReactAsync(Participant person, long conversationId, long messageId, string emoji)
-    {
-        var link = (await person.OpenAsync(conversationId)).Document.QuerySelector($"#message-{messageId} a.reaction-link")!;
-        var page = await person.Client.GetAsync(link.GetAttribute("href")!);
-        await person.Client.SubmitAsync(page, [], "main form.reaction-choices", submitter: $"button[value='{emoji}']");
     }
 
     private static string TokenOf(Page page) =>

@@ -74,6 +74,18 @@ public static class ChatSteps
     }
 
     // Deletes as a browser without JavaScript does: the message's Delete opens the confirmation page, which posts.
+    // Without JavaScript, as a person reacts: the message's menu links to the reaction page, where the choice is pressed.
+    public static async Task<Page> ReactAsync(this Participant person, long conversationId, long messageId, string emoji) =>
+        await person.Client.SubmitAsync(
+            await person.OpenReactionPageAsync(conversationId, messageId), [], "main form.reaction-choices", submitter: $"button[value='{emoji}']");
+
+    public static async Task<Page> OpenReactionPageAsync(this Participant person, long conversationId, long messageId)
+    {
+        var link = (await person.OpenAsync(conversationId)).Document.QuerySelector($"#message-{messageId} details.message-menu a.reaction-link")
+            ?? throw new InvalidOperationException($"Message {messageId} has no link to react in its menu.");
+        return await person.Client.GetAsync(link.GetAttribute("href")!);
+    }
+
     public static Task<Page> DeleteMessageAsync(this Participant person, long conversationId, long messageId) =>
         person.SubmitOnAsync(
             ChatUrls.DeleteMessage(conversationId, messageId), $"main form[action='{ChatUrls.DeleteMessage(conversationId, messageId)}']");

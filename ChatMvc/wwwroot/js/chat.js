@@ -46,7 +46,7 @@
             body.addEventListener("keydown", function (event) {
                 if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
                     event.preventDefault();
-                    if (body.value.trim() !== "" || photoChosen()) {
+                    if (body.value.trim() !== "" || fileChosen()) {
                         body.form.requestSubmit();
                     }
                 }
