@@ -50,8 +50,9 @@ install_missing() {
 }
 
 install_missing
-# The Nu HTML Checker, at the version pinned in ChatMvc.Tests/package-lock.json.
-[ -f ChatMvc.Tests/node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --prefix ChatMvc.Tests --ignore-scripts --no-audit --no-fund
+# The Nu HTML Checker and ESLint, at the versions pinned in ChatMvc.Tests/package-lock.json.
+[ -f ChatMvc.Tests/node_modules/vnu-jar/build/dist/vnu.jar ] && [ -f ChatMvc.Tests/node_modules/eslint/bin/eslint.js ] \
+    || npm ci --prefix ChatMvc.Tests --ignore-scripts --no-audit --no-fund
 
 # shellcheck source=scripts/servers.sh
 source "$ROOT/scripts/servers.sh"

@@ -8,7 +8,7 @@ public static class NuHtmlChecker
 {
     public static string Jar => Environment.GetEnvironmentVariable("CHATMVC_TEST_VNU") is { Length: > 0 } path
         ? path
-        : Path.Combine(RepositoryRoot(), "ChatMvc.Tests", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+        : SourceTree.PathOf("ChatMvc.Tests", "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
 
     // Each error as "document: line N: message".
     public static async Task<IReadOnlyList<string>> ErrorsAsync(IReadOnlyDictionary<string, string> documents)
@@ -63,16 +63,5 @@ public static class NuHtmlChecker
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ChatMvc.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root (with ChatMvc.sln) was not found.");
     }
 }

@@ -7,7 +7,7 @@
     function paused() {
         try {
             return localStorage.getItem(storageKey) === "paused";
-        } catch (e) {
+        } catch {
             return false;
         }
     }
@@ -33,7 +33,7 @@
             toggle.addEventListener("click", function () {
                 try {
                     localStorage.setItem(storageKey, paused() ? "live" : "paused");
-                } catch (e) { /* storage unavailable: nothing to remember */ }
+                } catch { /* storage unavailable: nothing to remember */ }
                 renderToggle(toggle);
                 if (!paused()) {
                     document.body.dispatchEvent(new CustomEvent("chatpollnow"));

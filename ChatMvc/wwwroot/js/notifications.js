@@ -11,7 +11,7 @@
     function wanted() {
         try {
             return localStorage.getItem(storageKey) === "on";
-        } catch (e) {
+        } catch {
             return false;
         }
     }
@@ -19,7 +19,7 @@
     function remember(on) {
         try {
             localStorage.setItem(storageKey, on ? "on" : "off");
-        } catch (e) { /* storage unavailable: nothing to remember */ }
+        } catch { /* storage unavailable: nothing to remember */ }
     }
 
     function enabled() {
