@@ -73,7 +73,6 @@ public static class ChatSteps
         return await person.Client.SubmitAsync(window, values, "form#composer");
     }
 
-    // Deletes as a browser without JavaScript does: the message's Delete opens the confirmation page, which posts.
     // Without JavaScript, as a person reacts: the message's menu links to the reaction page, where the choice is pressed.
     public static async Task<Page> ReactAsync(this Participant person, long conversationId, long messageId, string emoji) =>
         await person.Client.SubmitAsync(
@@ -86,6 +85,7 @@ public static class ChatSteps
         return await person.Client.GetAsync(link.GetAttribute("href")!);
     }
 
+    // Deletes as a browser without JavaScript does: the message's Delete opens the confirmation page, which posts.
     public static Task<Page> DeleteMessageAsync(this Participant person, long conversationId, long messageId) =>
         person.SubmitOnAsync(
             ChatUrls.DeleteMessage(conversationId, messageId), $"main form[action='{ChatUrls.DeleteMessage(conversationId, messageId)}']");
