@@ -66,8 +66,7 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
         var transfer = await page.EvaluateHandleAsync(MakeTransfer, PhotoBase64);
         if (how == "paste")
         {
-            await composer.EvaluateAsync(
-                "(box, transfer) => box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))", transfer);
+            await PasteAsync(composer, transfer);
         }
         else
         {
@@ -102,9 +101,7 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
         page.PageError += (_, error) => errors.Add(error);
         await page.GotoAsync(ChatUrls.Conversation(id));
         var composer = page.GetByLabel("Message", new() { Exact = true });
-        var transfer = await page.EvaluateHandleAsync(MakeTransfer, PhotoBase64);
-        await composer.EvaluateAsync(
-            "(box, transfer) => box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))", transfer);
+        await PasteAsync(composer, await page.EvaluateHandleAsync(MakeTransfer, PhotoBase64));
         await Expect(page.Locator("#photo-attached")).ToHaveTextAsync("Photo attached: pasted.jpg.");
 
         await composer.PressAsync("Enter");
@@ -167,6 +164,11 @@ public sealed class ComposerBrowserTests(BrowserFixture browser) : IClassFixture
 
         Assert.True(errors.Count == 0, "Console errors:\n" + string.Join("\n", errors));
     }
+
+    // As the clipboard hands a pasted photo to the composer.
+    private static Task PasteAsync(ILocator composer, IJSHandle transfer) =>
+        composer.EvaluateAsync(
+            "(box, transfer) => box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))", transfer);
 
     private static ILocator MessageIn(IPage page, string text) =>
         page.Locator("#messages article.message").Filter(new() { Has = page.Locator(".message-body", new() { HasTextString = text }) });

@@ -2,9 +2,8 @@
 (function () {
     "use strict";
 
-    // A box ticked (or unticked) while a search is on its way is not in that search's answer, and
-    // the answer would replace the list without it. Such an answer is dropped and the search sent again, with the
-    // boxes as they are now.
+    // A box ticked (or unticked) while a search is on its way is not in that search's answer, and the answer would
+    // replace the list without it. Such an answer is dropped and the search sent again, with the boxes as they are now.
     var pickerSent = null;
     function tickedPeople() {
         return Array.prototype.map.call(document.querySelectorAll("#people-picker input[name=selected]:checked"), function (box) {
